@@ -1,0 +1,100 @@
+#include "proc/spawn.h"
+
+#include <spawn.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <csignal>
+#include <cstdlib>
+#include <cstring>
+
+extern char** environ;
+
+namespace cx::proc {
+namespace {
+
+std::vector<char*> c_strings(const std::vector<std::string>& v) {
+  std::vector<char*> out;
+  out.reserve(v.size() + 1);
+  for (const auto& s : v) out.push_back(const_cast<char*>(s.c_str()));
+  out.push_back(nullptr);
+  return out;
+}
+
+bool is_executable_file(const std::string& path) {
+  struct stat st {};
+  return ::stat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode) && ::access(path.c_str(), X_OK) == 0;
+}
+
+}  // namespace
+
+std::string find_on_path(const std::string& name) {
+  if (name.empty()) return {};
+  if (name.find('/') != std::string::npos) return is_executable_file(name) ? name : std::string{};
+  const char* path = std::getenv("PATH");
+  std::string dirs = path ? path : "/usr/local/bin:/usr/bin:/bin";
+  size_t start = 0;
+  while (start <= dirs.size()) {
+    size_t end = dirs.find(':', start);
+    if (end == std::string::npos) end = dirs.size();
+    std::string dir = dirs.substr(start, end - start);
+    if (dir.empty()) dir = ".";
+    std::string candidate = dir + "/" + name;
+    if (is_executable_file(candidate)) return candidate;
+    start = end + 1;
+  }
+  return {};
+}
+
+Result<pid_t> spawn(const SpawnOptions& opts) {
+  if (opts.argv.empty()) return make_error("internal: spawn with an empty command");
+  std::string path = find_on_path(opts.argv[0]);
+  if (path.empty()) return make_error("cannot run \"" + opts.argv[0] + "\": not found on PATH");
+
+  posix_spawnattr_t attr;
+  posix_spawnattr_init(&attr);
+  sigset_t empty, defaults;
+  sigemptyset(&empty);
+  sigfillset(&defaults);
+  sigdelset(&defaults, SIGKILL);
+  sigdelset(&defaults, SIGSTOP);
+  posix_spawnattr_setsigmask(&attr, &empty);
+  posix_spawnattr_setsigdefault(&attr, &defaults);
+  posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
+
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  if (opts.stdin_fd >= 0) posix_spawn_file_actions_adddup2(&actions, opts.stdin_fd, 0);
+  if (opts.stdout_fd >= 0) posix_spawn_file_actions_adddup2(&actions, opts.stdout_fd, 1);
+  if (opts.stderr_fd >= 0) posix_spawn_file_actions_adddup2(&actions, opts.stderr_fd, 2);
+
+  auto argv = c_strings(opts.argv);
+  std::vector<char*> envp;
+  if (opts.env) envp = c_strings(*opts.env);
+
+  pid_t pid = -1;
+  int rc = posix_spawn(&pid, path.c_str(), &actions, &attr, argv.data(),
+                       opts.env ? envp.data() : environ);
+  posix_spawn_file_actions_destroy(&actions);
+  posix_spawnattr_destroy(&attr);
+  if (rc != 0) return make_error("cannot run " + path + ": " + std::strerror(rc));
+  return pid;
+}
+
+Result<int> wait_for(pid_t pid) {
+  int status = 0;
+  while (::waitpid(pid, &status, 0) < 0) {
+    if (errno != EINTR) return make_error(std::string("waitpid: ") + std::strerror(errno));
+  }
+  return status;
+}
+
+int exit_code_of(int wait_status) {
+  if (WIFEXITED(wait_status)) return WEXITSTATUS(wait_status);
+  if (WIFSIGNALED(wait_status)) return 128 + WTERMSIG(wait_status);
+  return 125;
+}
+
+}  // namespace cx::proc

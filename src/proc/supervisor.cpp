@@ -1,0 +1,71 @@
+#include "proc/supervisor.h"
+
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <csignal>
+#include <cstring>
+#include <optional>
+
+#include "proc/signals.h"
+#include "proc/spawn.h"
+
+namespace cx::proc {
+
+int supervise(pid_t child, const SuperviseOptions& opts) {
+  const sigset_t set = session_signals();
+  using Clock = std::chrono::steady_clock;
+  std::optional<Clock::time_point> kill_at;
+  auto next_tick = Clock::now() + opts.tick;
+
+  for (;;) {
+    int status = 0;
+    pid_t r = ::waitpid(child, &status, WNOHANG);
+    if (r == child) return exit_code_of(status);
+    if (r < 0 && errno != EINTR) return 125;
+
+    auto now = Clock::now();
+    if (kill_at && now >= *kill_at) {
+      ::kill(child, SIGKILL);
+      kill_at.reset();
+    }
+    if (opts.on_tick && now >= next_tick) {
+      opts.on_tick();
+      next_tick = now + opts.tick;
+    }
+    auto until = next_tick;
+    if (kill_at && *kill_at < until) until = *kill_at;
+    auto wait = std::chrono::duration_cast<std::chrono::nanoseconds>(until - Clock::now());
+    if (wait.count() < 0) wait = std::chrono::nanoseconds(0);
+    timespec ts{static_cast<time_t>(wait.count() / 1000000000),
+                static_cast<long>(wait.count() % 1000000000)};
+
+    siginfo_t info{};
+    int sig = ::sigtimedwait(&set, &info, &ts);
+    if (sig < 0) continue;  // timeout or EINTR: loop re-checks the child
+    switch (sig) {
+      case SIGCHLD:
+        break;
+      case SIGINT:
+        // A terminal's Ctrl-C (si_code SI_KERNEL) was delivered to the whole
+        // foreground process group, the child included: do not send it twice.
+        if (info.si_code == SI_USER || info.si_code == SI_QUEUE) ::kill(child, SIGINT);
+        break;
+      default:  // SIGTERM, SIGHUP, SIGQUIT
+        ::kill(child, sig);
+        if (!kill_at) kill_at = Clock::now() + opts.kill_after;
+        break;
+    }
+  }
+}
+
+TerminalGuard::TerminalGuard() {
+  saved_ = ::isatty(STDIN_FILENO) && ::tcgetattr(STDIN_FILENO, &saved_tio_) == 0;
+}
+
+TerminalGuard::~TerminalGuard() {
+  if (saved_) ::tcsetattr(STDIN_FILENO, TCSADRAIN, &saved_tio_);
+}
+
+}  // namespace cx::proc

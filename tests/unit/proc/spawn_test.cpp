@@ -1,0 +1,84 @@
+#include "proc/spawn.h"
+
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <unistd.h>
+
+#include "proc/capture.h"
+#include "proc/signals.h"
+#include "proc/supervisor.h"
+
+namespace cx::proc {
+namespace {
+
+TEST(Spawn, ExitCodePassesThrough) {
+  auto pid = spawn({.argv = {"sh", "-c", "exit 7"}});
+  ASSERT_TRUE(pid.ok());
+  auto st = wait_for(*pid);
+  ASSERT_TRUE(st.ok());
+  EXPECT_EQ(exit_code_of(*st), 7);
+}
+
+TEST(Spawn, SignalDeathIs128PlusN) {
+  auto pid = spawn({.argv = {"sh", "-c", "kill -TERM $$"}});
+  ASSERT_TRUE(pid.ok());
+  EXPECT_EQ(exit_code_of(*wait_for(*pid)), 128 + SIGTERM);
+}
+
+TEST(Spawn, MissingProgramIsAnError) {
+  auto pid = spawn({.argv = {"cx-no-such-program-xyz"}});
+  ASSERT_FALSE(pid.ok());
+  EXPECT_NE(pid.error().message.find("not found on PATH"), std::string::npos);
+}
+
+TEST(Spawn, ChildGetsExactEnvironment) {
+  auto r = capture({.argv = {"/usr/bin/env"}, .env = std::vector<std::string>{"ONLY=this"}});
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r->out, "ONLY=this\n");
+}
+
+TEST(Spawn, ChildSignalMaskAndDispositionsAreReset) {
+  // cx blocks SIGINT/SIGTERM and ignores SIGPIPE; the child must see neither.
+  block_session_signals();
+  auto r = capture({.argv = {"sh", "-c", "grep -E '^Sig(Blk|Ign)' /proc/self/status"}});
+  ASSERT_TRUE(r.ok());
+  EXPECT_NE(r->out.find("SigBlk:\t0000000000000000"), std::string::npos) << r->out;
+  // SigIgn is a hex mask; bit N-1 stands for signal N. SIGPIPE must not be ignored.
+  auto pos = r->out.find("SigIgn:\t");
+  ASSERT_NE(pos, std::string::npos);
+  unsigned long long ignored = std::stoull(r->out.substr(pos + 8, 16), nullptr, 16);
+  EXPECT_EQ(ignored & (1ULL << (SIGPIPE - 1)), 0u) << r->out;
+  sigset_t set = session_signals();
+  pthread_sigmask(SIG_UNBLOCK, &set, nullptr);
+  std::signal(SIGPIPE, SIG_DFL);
+}
+
+TEST(Capture, CollectsStdoutStderrAndStdin) {
+  auto r = capture({.argv = {"sh", "-c", "cat; echo oops >&2; exit 3"}, .stdin_data = "hello"});
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r->out, "hello");
+  EXPECT_EQ(r->err, "oops\n");
+  EXPECT_EQ(r->exit_code, 3);
+}
+
+TEST(Capture, TimeoutKillsTheChild) {
+  auto r = capture({.argv = {"sleep", "5"}, .timeout = std::chrono::milliseconds(200)});
+  ASSERT_TRUE(r.ok());
+  EXPECT_TRUE(r->timed_out);
+  EXPECT_EQ(r->exit_code, 128 + SIGKILL);
+}
+
+TEST(Supervise, ForwardsTermToChild) {
+  block_session_signals();
+  auto pid = spawn({.argv = {"sh", "-c", "trap 'exit 42' TERM; while :; do sleep 0.05; done"}});
+  ASSERT_TRUE(pid.ok());
+  usleep(200000);  // let the shell install its trap
+  ::kill(getpid(), SIGTERM);
+  EXPECT_EQ(supervise(*pid), 42);
+  sigset_t set = session_signals();
+  pthread_sigmask(SIG_UNBLOCK, &set, nullptr);
+  std::signal(SIGPIPE, SIG_DFL);
+}
+
+}  // namespace
+}  // namespace cx::proc
