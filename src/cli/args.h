@@ -1,0 +1,41 @@
+#pragma once
+// The command line: which command, its flags, and what goes on to claude
+// (or to the shell). Pure parsing, so it is unit-tested.
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "util/result.h"
+
+namespace cx::cli {
+
+enum class Command { Run, Shell, Build, Symlink, Unlink, Creds, Help, Version };
+
+struct RunFlags {
+  bool dry_run = false;
+  bool allow_home = false;
+  bool verbose = false;
+  std::optional<std::string> network;  // allowlist | open
+  std::optional<std::string> persist;  // project | shared | none
+};
+
+struct BuildFlags {
+  bool no_cache = false;
+  bool print = false;
+  std::optional<std::string> claude_version;
+};
+
+struct Invocation {
+  Command command = Command::Run;
+  RunFlags run;
+  BuildFlags build;
+  std::optional<std::string> dir;      // symlink / unlink
+  std::string creds_format = "env";    // creds: env | json | process
+  std::vector<std::string> rest;       // claude args (run) or the command (shell)
+};
+
+// Parses argv[1..]. A usage error is an Error (the caller exits 2).
+Result<Invocation> parse_args(const std::vector<std::string>& args);
+
+}  // namespace cx::cli

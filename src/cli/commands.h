@@ -1,0 +1,18 @@
+#pragma once
+// One function per cx command. Each returns the process exit status and
+// throws cx::Fatal to stop.
+
+#include "cli/args.h"
+
+namespace cx::cli {
+
+int cmd_help();
+int cmd_version();
+int cmd_symlink(const Invocation& inv);
+int cmd_unlink(const Invocation& inv);
+int cmd_build(const Invocation& inv);
+int cmd_creds(const Invocation& inv);
+// `cx`, `cx run` and `cx shell`.
+int cmd_session(const Invocation& inv);
+
+}  // namespace cx::cli

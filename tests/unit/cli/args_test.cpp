@@ -1,0 +1,108 @@
+#include "cli/args.h"
+
+#include <gtest/gtest.h>
+
+namespace cx::cli {
+namespace {
+
+Invocation ok(std::vector<std::string> a) {
+  auto r = parse_args(a);
+  EXPECT_TRUE(r.ok()) << (r.ok() ? "" : r.error().message);
+  return r.ok() ? *r : Invocation{};
+}
+
+std::string err(std::vector<std::string> a) {
+  auto r = parse_args(a);
+  EXPECT_FALSE(r.ok());
+  return r.ok() ? "" : r.error().message;
+}
+
+TEST(Args, NoArgumentsRunsASession) {
+  auto inv = ok({});
+  EXPECT_EQ(inv.command, Command::Run);
+  EXPECT_TRUE(inv.rest.empty());
+}
+
+TEST(Args, UnknownFirstArgumentGoesToClaude) {
+  auto inv = ok({"--continue"});
+  EXPECT_EQ(inv.command, Command::Run);
+  EXPECT_EQ(inv.rest, (std::vector<std::string>{"--continue"}));
+  inv = ok({"-p", "explain this repo"});
+  EXPECT_EQ(inv.rest, (std::vector<std::string>{"-p", "explain this repo"}));
+  // claude's own --verbose is not cx's at top level.
+  inv = ok({"--verbose"});
+  EXPECT_FALSE(inv.run.verbose);
+  EXPECT_EQ(inv.rest, (std::vector<std::string>{"--verbose"}));
+}
+
+TEST(Args, DoubleDashPassesHelpToClaude) {
+  auto inv = ok({"--", "--help"});
+  EXPECT_EQ(inv.command, Command::Run);
+  EXPECT_EQ(inv.rest, (std::vector<std::string>{"--help"}));
+}
+
+TEST(Args, HelpAndVersionWords) {
+  EXPECT_EQ(ok({"help"}).command, Command::Help);
+  EXPECT_EQ(ok({"--help"}).command, Command::Help);
+  EXPECT_EQ(ok({"-h"}).command, Command::Help);
+  EXPECT_EQ(ok({"version"}).command, Command::Version);
+  EXPECT_EQ(ok({"--version"}).command, Command::Version);
+}
+
+TEST(Args, RunFlagsThenClaudeArgs) {
+  auto inv = ok({"run", "--dry-run", "--network=open", "--persist", "none", "--allow-home",
+                 "--verbose", "-p", "hi"});
+  EXPECT_TRUE(inv.run.dry_run);
+  EXPECT_EQ(inv.run.network, "open");
+  EXPECT_EQ(inv.run.persist, "none");
+  EXPECT_TRUE(inv.run.allow_home);
+  EXPECT_TRUE(inv.run.verbose);
+  EXPECT_EQ(inv.rest, (std::vector<std::string>{"-p", "hi"}));
+}
+
+TEST(Args, RunFlagsStopAtDoubleDash) {
+  auto inv = ok({"run", "--", "--dry-run"});
+  EXPECT_FALSE(inv.run.dry_run);
+  EXPECT_EQ(inv.rest, (std::vector<std::string>{"--dry-run"}));
+}
+
+TEST(Args, ShellTakesACommand) {
+  auto inv = ok({"shell", "--network", "open", "--", "sh", "-c", "id"});
+  EXPECT_EQ(inv.command, Command::Shell);
+  EXPECT_EQ(inv.run.network, "open");
+  EXPECT_EQ(inv.rest, (std::vector<std::string>{"sh", "-c", "id"}));
+}
+
+TEST(Args, BadRunFlagValues) {
+  EXPECT_EQ(err({"run", "--network", "wide"}),
+            "--network must be one of allowlist, open, not \"wide\"");
+  EXPECT_EQ(err({"run", "--persist"}), "--persist needs a value");
+}
+
+TEST(Args, BuildFlags) {
+  auto inv = ok({"build", "--no-cache", "--claude-version", "2.1.3", "--print"});
+  EXPECT_TRUE(inv.build.no_cache);
+  EXPECT_TRUE(inv.build.print);
+  EXPECT_EQ(inv.build.claude_version, "2.1.3");
+  EXPECT_EQ(ok({"build", "--claude-version=1.0.0"}).build.claude_version, "1.0.0");
+  EXPECT_EQ(err({"build", "--fast"}), "cx build: unknown option \"--fast\"");
+  EXPECT_EQ(err({"build", "--claude-version"}), "--claude-version needs a value");
+}
+
+TEST(Args, SymlinkDirectory) {
+  EXPECT_FALSE(ok({"symlink"}).dir.has_value());
+  EXPECT_EQ(ok({"symlink", "/opt/bin"}).dir, "/opt/bin");
+  EXPECT_EQ(ok({"unlink", "/opt/bin"}).command, Command::Unlink);
+  EXPECT_EQ(err({"symlink", "a", "b"}), "cx symlink takes at most one directory");
+}
+
+TEST(Args, CredsFormat) {
+  EXPECT_EQ(ok({"creds"}).creds_format, "env");
+  EXPECT_EQ(ok({"creds", "--format", "json"}).creds_format, "json");
+  EXPECT_EQ(ok({"creds", "--format=process"}).creds_format, "process");
+  EXPECT_EQ(err({"creds", "--format", "yaml"}),
+            "--format must be one of env, json, process, not \"yaml\"");
+}
+
+}  // namespace
+}  // namespace cx::cli
