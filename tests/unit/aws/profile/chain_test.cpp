@@ -22,6 +22,9 @@ struct RoleCase {
   json output;
 };
 
+// Lets gtest and ctest show the case by its words, not its bytes.
+void PrintTo(const RoleCase& c, std::ostream* os) { *os << c.docs; }
+
 std::vector<RoleCase> load_cases() {
   std::ifstream in(std::string(CX_TESTDATA_DIR) + "/aws-profile/assume-role-tests.json");
   std::vector<RoleCase> cases;

@@ -20,6 +20,9 @@ struct ParserCase {
   json output;
 };
 
+// Lets gtest and ctest show the case by its words, not its bytes.
+void PrintTo(const ParserCase& c, std::ostream* os) { *os << c.name; }
+
 std::vector<ParserCase> load_cases() {
   std::ifstream in(std::string(CX_TESTDATA_DIR) + "/aws-profile/profile-parser-tests.json");
   json doc = json::parse(in);
