@@ -82,7 +82,7 @@ _cxenv_docker_client() {
 }
 
 _cxenv_docker() {
-  local client log="$CX_TEST_STATE/dockerd.log" i
+  local client log="$CX_TEST_STATE/dockerd.log" i t0=$SECONDS
   if client=$(_cxenv_docker_client); then
     export CX_TEST_DOCKER=$client
     _cxenv_say "docker: daemon already running, CX_TEST_DOCKER=$client"
@@ -104,7 +104,7 @@ _cxenv_docker() {
   for ((i = 0; i < 60; i++)); do
     if client=$(_cxenv_docker_client); then
       export CX_TEST_DOCKER=$client
-      _cxenv_say "docker: started dockerd in $((i / 2)) s (log $log), CX_TEST_DOCKER=$client"
+      _cxenv_say "docker: started dockerd in $((SECONDS - t0)) s (log $log), CX_TEST_DOCKER=$client"
       return
     fi
     sleep 0.5
@@ -196,7 +196,8 @@ _cxenv_user() {
     fi
   fi
   export CX_TEST_USER=$user
-  _cxenv_say "user: $user (uid $(id -u "$user")${what:+, ${what[*]}}), CX_TEST_USER=$user"
+  local IFS=,
+  _cxenv_say "user: $user (uid $(id -u "$user")${what:+; ${what[*]}}), CX_TEST_USER=$user"
 }
 
 # The user's own podman storage gets the base image from the same tar (a
@@ -264,7 +265,7 @@ _cxenv_save() {
   {
     echo "# Written by scripts/test-env.sh on $(date -Is)."
     for v in "${_cxenv_vars[@]}"; do
-      [ -n "${!v+x}" ] && printf 'export %s=%q\n' "$v" "${!v}"
+      if [ -n "${!v+x}" ]; then printf 'export %s=%q\n' "$v" "${!v}"; fi
     done
   } >"$file.tmp" && mv "$file.tmp" "$file"
   if [ "$_cxenv_sourced" != 1 ]; then

@@ -29,11 +29,7 @@ check_moto() {
   pass "moto_server on $MOTO_ENDPOINT, auth after $MOTO_NO_AUTH_COUNT requests"
   [ "$(stat -c %a "$MOTO_CREDS_FILE")" = 600 ] || fail "$MOTO_CREDS_FILE is not 0600"
 
-  run_capture moto_assume "$MOTO_ROLE_ARN"
-  assert_rc 0 "AssumeRole ClaudeCode with the right keys"
-  assert_contains "$RUN_OUT" "ASIA" "new AccessKeyId"
-  pass "AssumeRole $MOTO_ROLE_ARN with cx-user's keys succeeds"
-
+  # First request after the fixture: if the no-auth count were too high, this one would pass.
   run_capture moto_assume "$MOTO_ROLE_ARN" --wrong-secret
   assert_rc 1 "AssumeRole with a wrong secret"
   case "$RUN_ERR" in
@@ -46,6 +42,11 @@ check_moto() {
   assert_rc 1 "AssumeRole Denied"
   assert_eq AccessDenied "$RUN_ERR" "AssumeRole Denied error"
   pass "AssumeRole $MOTO_DENIED_ROLE_ARN gets AccessDenied"
+
+  run_capture moto_assume "$MOTO_ROLE_ARN"
+  assert_rc 0 "AssumeRole ClaudeCode with the right keys"
+  assert_contains "$RUN_OUT" "ASIA" "new AccessKeyId"
+  pass "AssumeRole $MOTO_ROLE_ARN with cx-user's keys succeeds"
 
   # The same through the AWS CLI, reading the keys from a temp ~/.aws like cx would.
   if command -v aws >/dev/null 2>&1; then

@@ -19,6 +19,8 @@ export CX_SOURCE_DIR CX_BIN
 if [ -z "${CX_TEST_ENV:-}" ] && [ -r /var/tmp/cx-test/env.sh ]; then
   # shellcheck disable=SC1091
   . /var/tmp/cx-test/env.sh
+  # That file names the containers.conf of whichever checkout wrote it; use this one's.
+  [ -r "$CX_SOURCE_DIR/tests/containers.conf" ] && CONTAINERS_CONF=$CX_SOURCE_DIR/tests/containers.conf
 fi
 
 # --- exit handling ---------------------------------------------------------

@@ -141,6 +141,6 @@ moto_data_json() {
 # moto_set_no_auth_count N: let the next N AWS requests through unauthenticated (extra setup),
 # then authenticate again; 0 authenticates everything from now on.
 moto_set_no_auth_count() {
-  curl -sf -o /dev/null -X POST --data "$1" "$MOTO_ENDPOINT/moto-api/reset-auth" ||
+  curl -sf -o /dev/null -X POST -H "Content-Type: text/plain" --data "$1" "$MOTO_ENDPOINT/moto-api/reset-auth" ||
     fail "moto: POST /moto-api/reset-auth failed"
 }
