@@ -36,9 +36,13 @@ _cxenv_skip() {
   _cxenv_say "$2 -> $1 set, tests needing it will skip"
 }
 
-# _cxenv_last_line FILE: the last non-empty line of a log, for a skip reason.
+# _cxenv_last_line FILE: the last error line of a log (else its last non-empty
+# line), for a skip reason.
 _cxenv_last_line() {
-  grep -v '^[[:space:]]*$' "$1" 2>/dev/null | tail -n 1 | cut -c1-300
+  local line
+  line=$(grep -iE 'error|fail|cannot|denied' "$1" 2>/dev/null | tail -n 1)
+  [ -n "$line" ] || line=$(grep -v '^[[:space:]]*$' "$1" 2>/dev/null | tail -n 1)
+  echo "${line:-no output in $1}" | cut -c1-300
 }
 
 _cxenv_init() {
@@ -50,6 +54,8 @@ _cxenv_init() {
   export CX_TEST_IMAGE_DOCKER=debian:bookworm-slim
   mkdir -p "$CX_TEST_STATE" && chmod 0755 "$CX_TEST_STATE"
   _cxenv_is_root=0
+  _cxenv_tar=
+  _cxenv_tar_error=
   [ "$(id -u)" = 0 ] && _cxenv_is_root=1
 }
 
@@ -73,7 +79,7 @@ _cxenv_docker_client() {
     if [ -z "$c" ] || [ ! -x "$c" ]; then continue; fi
     case "$seen" in *" $c "*) continue ;; esac
     seen+="$c "
-    if timeout 10 "$c" info >/dev/null 2>&1; then
+    if timeout 10 "$c" info >/dev/null 2>"$CX_TEST_STATE/docker-info.err"; then
       echo "$c"
       return 0
     fi
@@ -97,7 +103,9 @@ _cxenv_docker() {
     return
   fi
   # Only start one: a dockerd from an earlier run may still be coming up.
-  if ! pgrep -x dockerd >/dev/null 2>&1; then
+  local running
+  running=$(pgrep -x dockerd | head -n 1)
+  if [ -z "$running" ]; then
     echo "=== $(date -Is) started by scripts/test-env.sh" >>"$log"
     setsid dockerd </dev/null >>"$log" 2>&1 &
   fi
@@ -109,17 +117,26 @@ _cxenv_docker() {
     fi
     sleep 0.5
   done
-  _cxenv_skip CX_SKIP_DOCKER "dockerd did not start within 30 s: $(_cxenv_last_line "$log")"
+  if [ -n "$running" ]; then
+    _cxenv_skip CX_SKIP_DOCKER "dockerd (pid $running) is running but docker info fails: $(_cxenv_last_line "$CX_TEST_STATE/docker-info.err")"
+  else
+    _cxenv_skip CX_SKIP_DOCKER "dockerd did not start within 30 s: $(_cxenv_last_line "$log")"
+  fi
 }
 
+# _cxenv_base_tar: make (once, cached) the root file system tar the base image
+# is imported from; sets _cxenv_tar, or _cxenv_tar_error. Only called when an
+# image is missing somewhere.
 _cxenv_base_tar() {
   local tar="$CX_TEST_STATE/bookworm-minbase.tar" part="$CX_TEST_STATE/bookworm-minbase.partial.tar"
   local log="$CX_TEST_STATE/mmdebstrap.log" t0=$SECONDS
+  [ -n "${_cxenv_tar_done:-}" ] && return 0
+  _cxenv_tar_done=1
   _cxenv_tar=
   if [ -s "$tar" ]; then
     _cxenv_tar=$tar
     _cxenv_say "base image: reusing $tar"
-    return
+    return 0
   fi
   if ! command -v mmdebstrap >/dev/null 2>&1; then
     _cxenv_tar_error="mmdebstrap is not installed"
@@ -130,11 +147,12 @@ _cxenv_base_tar() {
     chmod 0644 "$tar"
     _cxenv_tar=$tar
     _cxenv_say "base image: mmdebstrap made $tar in $((SECONDS - t0)) s"
-    return
+    return 0
   else
     _cxenv_tar_error="mmdebstrap failed: $(_cxenv_last_line "$log")"
   fi
   _cxenv_say "base image: $_cxenv_tar_error"
+  return 0
 }
 
 _cxenv_podman_image() {
@@ -142,7 +160,7 @@ _cxenv_podman_image() {
   local out
   if podman image exists "$CX_TEST_IMAGE_PODMAN" 2>/dev/null; then
     _cxenv_say "podman: image $CX_TEST_IMAGE_PODMAN present"
-  elif [ -z "$_cxenv_tar" ]; then
+  elif _cxenv_base_tar && [ -z "$_cxenv_tar" ]; then
     _cxenv_skip CX_SKIP_PODMAN "no base image: $_cxenv_tar_error"
   elif out=$(podman import "$_cxenv_tar" "$CX_TEST_IMAGE_PODMAN" 2>&1); then
     _cxenv_say "podman: imported $CX_TEST_IMAGE_PODMAN"
@@ -156,7 +174,7 @@ _cxenv_docker_image() {
   local out
   if "$CX_TEST_DOCKER" image inspect "$CX_TEST_IMAGE_DOCKER" >/dev/null 2>&1; then
     _cxenv_say "docker: image $CX_TEST_IMAGE_DOCKER present"
-  elif [ -z "$_cxenv_tar" ]; then
+  elif _cxenv_base_tar && [ -z "$_cxenv_tar" ]; then
     _cxenv_skip CX_SKIP_DOCKER "no base image: $_cxenv_tar_error"
   elif out=$("$CX_TEST_DOCKER" import "$_cxenv_tar" "$CX_TEST_IMAGE_DOCKER" 2>&1); then
     _cxenv_say "docker: imported $CX_TEST_IMAGE_DOCKER"
@@ -207,8 +225,12 @@ _cxenv_rootless_podman() {
     _cxenv_skip CX_SKIP_ROOTLESS_PODMAN "podman unavailable: $CX_SKIP_PODMAN"
     return
   fi
-  if [ -z "${CX_TEST_USER:-}" ] || [ "$_cxenv_is_root" != 1 ]; then
+  if [ -z "${CX_TEST_USER:-}" ]; then
     _cxenv_skip CX_SKIP_ROOTLESS_PODMAN "no test user to run rootless podman as"
+    return
+  fi
+  if [ "$_cxenv_is_root" != 1 ]; then
+    _cxenv_skip CX_SKIP_ROOTLESS_PODMAN "preparing rootless podman for $CX_TEST_USER needs root"
     return
   fi
   local home out
@@ -220,7 +242,7 @@ _cxenv_rootless_podman() {
   }
   if _cxenv_as_user podman image exists "$CX_TEST_IMAGE_PODMAN" 2>/dev/null; then
     _cxenv_say "rootless podman: image $CX_TEST_IMAGE_PODMAN present for $CX_TEST_USER"
-  elif [ -z "$_cxenv_tar" ]; then
+  elif _cxenv_base_tar && [ -z "$_cxenv_tar" ]; then
     _cxenv_skip CX_SKIP_ROOTLESS_PODMAN "no base image: $_cxenv_tar_error"
   elif out=$(_cxenv_as_user podman import "$_cxenv_tar" "$CX_TEST_IMAGE_PODMAN" 2>&1); then
     _cxenv_say "rootless podman: imported $CX_TEST_IMAGE_PODMAN for $CX_TEST_USER"
@@ -277,7 +299,6 @@ _cxenv_t0=$SECONDS
 _cxenv_init
 _cxenv_podman
 _cxenv_docker
-_cxenv_base_tar
 _cxenv_podman_image
 _cxenv_docker_image
 _cxenv_user
@@ -290,5 +311,6 @@ _cxenv_say "ready in $((SECONDS - _cxenv_t0)) s"
 unset -f _cxenv_say _cxenv_skip _cxenv_last_line _cxenv_init _cxenv_podman _cxenv_docker_client \
   _cxenv_docker _cxenv_base_tar _cxenv_podman_image _cxenv_docker_image _cxenv_subid_add \
   _cxenv_user _cxenv_rootless_podman _cxenv_ca _cxenv_moto _cxenv_save
-unset _cxenv_root _cxenv_sourced _cxenv_vars _cxenv_t0 _cxenv_is_root _cxenv_tar _cxenv_tar_error
+unset _cxenv_root _cxenv_sourced _cxenv_vars _cxenv_t0 _cxenv_is_root _cxenv_tar _cxenv_tar_error \
+  _cxenv_tar_done
 true
