@@ -53,7 +53,8 @@ KeyClass classify_key(std::string_view key) {
   if (key == "HOME" || contains(kCredentialEndpointKeys, key) || is_proxy_key(key)) {
     return KeyClass::kReserved;
   }
-  if (key.starts_with("CX_")) {
+  // cx_network is a different variable from CX_NETWORK, but surely a typo.
+  if (upper(key.substr(0, 3)) == "CX_") {
     return contains(kCxKeys, key) ? KeyClass::kConsumed : KeyClass::kUnknownCx;
   }
   return KeyClass::kForwarded;
@@ -62,10 +63,11 @@ KeyClass classify_key(std::string_view key) {
 std::span<const std::string_view> known_cx_keys() { return kCxKeys; }
 
 std::string_view nearest_cx_key(std::string_view key) {
+  const std::string k_upper = upper(key);
   std::string_view best = kCxKeys[0];
-  size_t best_distance = edit_distance(key, best);
+  size_t best_distance = edit_distance(k_upper, best);
   for (std::string_view k : kCxKeys) {
-    const size_t d = edit_distance(key, k);
+    const size_t d = edit_distance(k_upper, k);
     if (d < best_distance) {
       best = k;
       best_distance = d;

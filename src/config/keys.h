@@ -13,7 +13,7 @@ enum class KeyClass {
   kForwarded,  // passed into the container as an environment variable
   kSecret,     // long-term AWS keys: never in this file
   kReserved,   // set by cx in the container (HOME, credential endpoint, proxies)
-  kUnknownCx,  // a CX_* key cx does not know: almost certainly a typo
+  kUnknownCx,  // a CX_* key (any case) cx does not know: almost certainly a typo
 };
 
 // Returns what cx does with `key` (a valid variable name).
@@ -22,7 +22,8 @@ KeyClass classify_key(std::string_view key);
 // Returns every CX_* key cx knows, in SPEC.md order.
 std::span<const std::string_view> known_cx_keys();
 
-// Returns the known CX_* key nearest to `key` by edit distance (first on ties).
+// Returns the known CX_* key nearest to `key` by edit distance, ignoring case
+// (the first in SPEC order on ties).
 std::string_view nearest_cx_key(std::string_view key);
 
 // Returns the Levenshtein distance between `a` and `b`.

@@ -131,8 +131,11 @@ Status check_role_arn(std::string_view value) {
   if (name.empty() || name.size() > 64 || !all_of(name, is_iam_name_char)) {
     return arn_error("has an invalid role name (1 to 64 of letters, digits and _+=,.@-)");
   }
-  if (path.size() > 510 || path.starts_with('/') || path.find("//") != std::string_view::npos ||
-      !all_of(path, [](char c) { return c > 0x20 && c < 0x7f; })) {
+  // The IAM path /a/b/ appears in the ARN as role/a/b/NAME: no empty segments.
+  const bool has_path = last != std::string_view::npos;
+  if (has_path && (path.empty() || path.size() > 510 || path.starts_with('/') ||
+                   path.ends_with('/') || path.find("//") != std::string_view::npos ||
+                   !all_of(path, [](char c) { return c > 0x20 && c < 0x7f; }))) {
     return arn_error("has an invalid role path");
   }
   return Ok{};
