@@ -62,9 +62,9 @@ class Parser {
   }
 
   Error error(Position p, const std::string& what, std::string_view hint = {}) const {
-    return make_error(path_ + ":" + std::to_string(p.line) + ":" + std::to_string(p.column) + ": " +
-                          what,
-                      std::string(hint));
+    return make_error(
+        path_ + ":" + std::to_string(p.line) + ":" + std::to_string(p.column) + ": " + what,
+        std::string(hint));
   }
 
   // Control characters are refused before parsing, so that the grammar below
@@ -144,7 +144,9 @@ class Parser {
   }
 
   Status check_key(std::string_view key, Position key_pos) const {
-    auto at = [&](size_t k) { return Position{key_pos.line, key_pos.column + static_cast<int>(k)}; };
+    auto at = [&](size_t k) {
+      return Position{key_pos.line, key_pos.column + static_cast<int>(k)};
+    };
     if (key.empty()) return error(key_pos, "missing variable name before `=`");
     if (is_digit(key[0])) {
       return error(key_pos, "variable name `" + std::string(key) + "` starts with a digit",
@@ -156,8 +158,9 @@ class Parser {
         return error(at(k), "`+=` (append) is not supported", "write the whole value: KEY=value");
       }
       if (key[k] == '[') return error(at(k), "arrays are not supported");
-      return error(at(k), "invalid character `" + std::string(1, key[k]) +
-                              "` in variable name `" + std::string(key) + "`",
+      return error(at(k),
+                   "invalid character `" + std::string(1, key[k]) + "` in variable name `" +
+                       std::string(key) + "`",
                    "names are letters, digits and _, not starting with a digit");
     }
     return Ok{};
@@ -317,7 +320,8 @@ class Parser {
                    "only ${NAME} and $NAME are expanded");
     }
     if (!is_name_start(cur())) {
-      return error(pos(), "invalid variable name in `${...}`", "only ${NAME} and $NAME are expanded");
+      return error(pos(), "invalid variable name in `${...}`",
+                   "only ${NAME} and $NAME are expanded");
     }
     const size_t s = i_;
     while (!at_end() && is_name_char(cur())) advance();

@@ -57,9 +57,9 @@ class Builder {
   }
 
   Result<Settings> run() {
-    for (auto step : {&Builder::check_keys, &Builder::required, &Builder::aws,
-                      &Builder::claude, &Builder::modes, &Builder::paths, &Builder::lists,
-                      &Builder::assume_role, &Builder::forward}) {
+    for (auto step : {&Builder::check_keys, &Builder::required, &Builder::aws, &Builder::claude,
+                      &Builder::modes, &Builder::paths, &Builder::lists, &Builder::assume_role,
+                      &Builder::forward}) {
       if (auto st = (this->*step)(); !st) return st.error();
     }
     return std::move(s_);
@@ -93,8 +93,9 @@ class Builder {
           return at(a, make_error(message, hint), /*at_key=*/true);
         }
         case KeyClass::kUnknownCx:
-          return at(a, make_error("unknown key " + a.key,
-                                  "did you mean " + std::string(nearest_cx_key(a.key)) + "?"),
+          return at(a,
+                    make_error("unknown key " + a.key,
+                               "did you mean " + std::string(nearest_cx_key(a.key)) + "?"),
                     /*at_key=*/true);
         case KeyClass::kConsumed:
         case KeyClass::kForwarded:
@@ -189,8 +190,8 @@ class Builder {
     if (const Assignment* a = file().find("ANTHROPIC_MODEL")) s_.anthropic_model = a->value;
     if (const Assignment* a = optional("CLAUDE_OPTIONS")) {
       auto words = split_shell_words(a->value);
-      if (!words) return at(*a, make_error("CLAUDE_OPTIONS: " + words.error().message,
-                                           words.error().hint));
+      if (!words)
+        return at(*a, make_error("CLAUDE_OPTIONS: " + words.error().message, words.error().hint));
       s_.claude_options = std::move(*words);
     }
     return Ok{};
@@ -203,8 +204,8 @@ class Builder {
     if (a == nullptr) return Ok{};
     auto m = parse(a->value);
     if (!m) {
-      return at(*a, std::string(key) + " must be " + std::string(choices) + ", not `" + a->value +
-                        "`");
+      return at(*a,
+                std::string(key) + " must be " + std::string(choices) + ", not `" + a->value + "`");
     }
     out = *m;
     return Ok{};
@@ -419,9 +420,12 @@ Result<Settings> load_settings(const std::string& path, const EnvLookup& env) {
 
 std::string_view to_string(RuntimeKind kind) {
   switch (kind) {
-    case RuntimeKind::kDocker: return "docker";
-    case RuntimeKind::kPodman: return "podman";
-    case RuntimeKind::kNerdctl: return "nerdctl";
+    case RuntimeKind::kDocker:
+      return "docker";
+    case RuntimeKind::kPodman:
+      return "podman";
+    case RuntimeKind::kNerdctl:
+      return "nerdctl";
   }
   return "docker";
 }
@@ -436,9 +440,12 @@ std::string_view to_string(NetworkMode mode) {
 
 std::string_view to_string(PersistMode mode) {
   switch (mode) {
-    case PersistMode::kProject: return "project";
-    case PersistMode::kShared: return "shared";
-    case PersistMode::kNone: return "none";
+    case PersistMode::kProject:
+      return "project";
+    case PersistMode::kShared:
+      return "shared";
+    case PersistMode::kNone:
+      return "none";
   }
   return "project";
 }

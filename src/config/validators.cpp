@@ -20,7 +20,9 @@ bool is_iam_name_char(char c) {
   return is_alnum(c) || std::string_view("_+=,.@-").find(c) != std::string_view::npos;
 }
 
-bool all_of(std::string_view s, bool (*pred)(char)) { return std::all_of(s.begin(), s.end(), pred); }
+bool all_of(std::string_view s, bool (*pred)(char)) {
+  return std::all_of(s.begin(), s.end(), pred);
+}
 
 std::vector<std::string_view> split(std::string_view s, char sep) {
   std::vector<std::string_view> parts;
@@ -53,8 +55,8 @@ bool is_port(std::string_view s) {
 constexpr std::string_view kArnExample = "arn:aws:iam::123456789012:role/ClaudeCode";
 
 Error arn_error(std::string why) {
-  return make_error("AWS_IAM_ROLE " + why, std::string("write the role's ARN, e.g. ") +
-                                               std::string(kArnExample));
+  return make_error("AWS_IAM_ROLE " + why,
+                    std::string("write the role's ARN, e.g. ") + std::string(kArnExample));
 }
 
 }  // namespace
@@ -85,9 +87,9 @@ Status check_image_tag(std::string_view value) {
   // The characters of the docker reference grammar (name, :tag, @sha256:...).
   for (char c : value) {
     if (!is_alnum(c) && std::string_view("._-/:@").find(c) == std::string_view::npos) {
-      return make_error("IMAGE_TAG contains `" + std::string(1, c) +
-                            "`, which no image reference can contain",
-                        hint);
+      return make_error(
+          "IMAGE_TAG contains `" + std::string(1, c) + "`, which no image reference can contain",
+          hint);
     }
   }
   return Ok{};
@@ -207,9 +209,8 @@ Status check_host_entry(std::string_view entry) {
 Status check_external_id(std::string_view value) {
   if (value.size() < 2 || value.size() > 1224 ||
       !all_of(value, [](char c) { return is_iam_name_char(c) || c == ':' || c == '/'; })) {
-    return make_error(
-        "CX_EXTERNAL_ID must be 2 to 1224 of letters, digits and _+=,.@:/-",
-        "use the external id that the role's trust policy expects (sts:ExternalId)");
+    return make_error("CX_EXTERNAL_ID must be 2 to 1224 of letters, digits and _+=,.@:/-",
+                      "use the external id that the role's trust policy expects (sts:ExternalId)");
   }
   return Ok{};
 }

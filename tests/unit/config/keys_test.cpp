@@ -34,11 +34,10 @@ TEST(Keys, LongTermAwsKeysAreSecrets) {
 }
 
 TEST(Keys, KeysCxSetsInTheContainerAreReserved) {
-  for (const char* k : {"HOME", "AWS_CONTAINER_CREDENTIALS_FULL_URI",
-                        "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
-                        "AWS_CONTAINER_AUTHORIZATION_TOKEN",
-                        "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE", "HTTPS_PROXY", "https_proxy",
-                        "Http_Proxy", "HTTP_PROXY", "no_proxy", "NO_PROXY"}) {
+  for (const char* k :
+       {"HOME", "AWS_CONTAINER_CREDENTIALS_FULL_URI", "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
+        "AWS_CONTAINER_AUTHORIZATION_TOKEN", "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE",
+        "HTTPS_PROXY", "https_proxy", "Http_Proxy", "HTTP_PROXY", "no_proxy", "NO_PROXY"}) {
     EXPECT_EQ(classify_key(k), KeyClass::kReserved) << k;
   }
   EXPECT_EQ(classify_key("home"), KeyClass::kForwarded);  // only proxies are case-blind

@@ -18,8 +18,7 @@ ConfigFile parse_ok(std::string_view text, const EnvLookup& env = kEnv) {
 }
 
 // The value of `key` after parsing `text` (which must parse).
-std::string value(std::string_view text, std::string_view key = "A",
-                  const EnvLookup& env = kEnv) {
+std::string value(std::string_view text, std::string_view key = "A", const EnvLookup& env = kEnv) {
   const ConfigFile f = parse_ok(text, env);
   const Assignment* a = f.find(key);
   EXPECT_NE(a, nullptr) << key << " not assigned";
@@ -148,14 +147,14 @@ TEST(Parser, EqualsSignsInTheValueAreLiteral) {
   EXPECT_EQ(value("A=b=c"), "b=c");
 }
 
-TEST(Parser, NamesWithDigitsAndUnderscores) {
-  EXPECT_EQ(value("_a1_B=x", "_a1_B"), "x");
-}
+TEST(Parser, NamesWithDigitsAndUnderscores) { EXPECT_EQ(value("_a1_B=x", "_a1_B"), "x"); }
 
 TEST(Parser, Utf8PassesThrough) { EXPECT_EQ(value("A=caf\xC3\xA9"), "caf\xC3\xA9"); }
 
 TEST(Parser, ByteOrderMarkIsSkipped) {
-  const ConfigFile f = parse_ok("\xEF\xBB\xBF" "A=1");
+  const ConfigFile f = parse_ok(
+      "\xEF\xBB\xBF"
+      "A=1");
   EXPECT_EQ(f.find("A")->value, "1");
   EXPECT_EQ(f.find("A")->column, 1);
 }
@@ -188,9 +187,7 @@ TEST(Parser, ExpansionSeesTheLatestEarlierAssignment) {
 
 TEST(Parser, ExpansionsChain) { EXPECT_EQ(value("X=/a\nY=$X/b\nA=${Y}/c"), "/a/b/c"); }
 
-TEST(Parser, UnsetVariableExpandsToEmpty) {
-  EXPECT_EQ(value("A=x${NOPE}y$NOPE"), "xy");
-}
+TEST(Parser, UnsetVariableExpandsToEmpty) { EXPECT_EQ(value("A=x${NOPE}y$NOPE"), "xy"); }
 
 TEST(Parser, ExpandedTextIsNotParsedAgain) {
   const EnvLookup env = env_from_map({{"EVIL", "$(id); rm -rf / `x` ${Y:-z} 'q"}});
@@ -198,7 +195,9 @@ TEST(Parser, ExpandedTextIsNotParsedAgain) {
   EXPECT_EQ(value("A=\"$EVIL\"", "A", env), "$(id); rm -rf / `x` ${Y:-z} 'q");
 }
 
-TEST(Parser, ExpansionInsideDoubleQuotes) { EXPECT_EQ(value(R"(A="[$B] [${B}]")"), "[from-env] [from-env]"); }
+TEST(Parser, ExpansionInsideDoubleQuotes) {
+  EXPECT_EQ(value(R"(A="[$B] [${B}]")"), "[from-env] [from-env]");
+}
 
 TEST(Parser, NoExpansionInsideSingleQuotes) { EXPECT_EQ(value("A='$B ${B}'"), "$B ${B}"); }
 
@@ -271,18 +270,14 @@ INSTANTIATE_TEST_SUITE_P(
         Case{"A=$(id)", "cfg:1:3: ", "command substitution `$(...)`"},
         Case{"A=\"x$(id)\"", "cfg:1:5: ", "command substitution `$(...)`"},
         Case{"A=$((1+1))", "cfg:1:3: ", "command substitution"},
-        Case{"A=`id`", "cfg:1:3: ", "backticks"},
-        Case{"A=\"x`id`\"", "cfg:1:5: ", "backticks"},
+        Case{"A=`id`", "cfg:1:3: ", "backticks"}, Case{"A=\"x`id`\"", "cfg:1:5: ", "backticks"},
         Case{"A=x`id`", "cfg:1:4: ", "backticks"},
         // operators
         Case{"A=b;c", "cfg:1:4: ", "unquoted `;`"},
         Case{"A=b; rm -rf /", "cfg:1:4: ", "unquoted `;`"},
-        Case{"A=b|c", "cfg:1:4: ", "unquoted `|`"},
-        Case{"A=b&", "cfg:1:4: ", "unquoted `&`"},
-        Case{"A=b&&c", "cfg:1:4: ", "unquoted `&`"},
-        Case{"A=<x", "cfg:1:3: ", "unquoted `<`"},
-        Case{"A=b>x", "cfg:1:4: ", "unquoted `>`"},
-        Case{"A=b)", "cfg:1:4: ", "unquoted `)`"},
+        Case{"A=b|c", "cfg:1:4: ", "unquoted `|`"}, Case{"A=b&", "cfg:1:4: ", "unquoted `&`"},
+        Case{"A=b&&c", "cfg:1:4: ", "unquoted `&`"}, Case{"A=<x", "cfg:1:3: ", "unquoted `<`"},
+        Case{"A=b>x", "cfg:1:4: ", "unquoted `>`"}, Case{"A=b)", "cfg:1:4: ", "unquoted `)`"},
         Case{"A=b(c", "cfg:1:4: ", "unquoted `(`"},
         // arrays and append
         Case{"X=(a b)", "cfg:1:3: ", "arrays are not supported"},
@@ -292,8 +287,7 @@ INSTANTIATE_TEST_SUITE_P(
         Case{"foo", "cfg:1:1: ", "expected KEY=value, found `foo`"},
         Case{"A=1\n  echo hi", "cfg:2:3: ", "expected KEY=value, found `echo`"},
         Case{"source ~/.x", "cfg:1:1: ", "found `source`"},
-        Case{". ~/.x", "cfg:1:1: ", "found `.`"},
-        Case{"A =b", "cfg:1:1: ", "found `A`"},
+        Case{". ~/.x", "cfg:1:1: ", "found `.`"}, Case{"A =b", "cfg:1:1: ", "found `A`"},
         Case{"export A", "cfg:1:8: ", "found `A`"},
         Case{"export ", "cfg:1:1: ", "`export` without an assignment"},
         Case{"export  # c", "cfg:1:1: ", "`export` without an assignment"},

@@ -34,10 +34,10 @@ TEST(Validators, RuntimeRefusals) {
 }
 
 TEST(Validators, ImageTagsAccepted) {
-  for (const char* t : {"cx", "cx:latest", "claude-exec:1.2.3", "ghcr.io/you/cx:1.0",
-                        "localhost:5000/cx", "registry.example.com/a/b/c:v_1",
-                        "cx@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef",
-                        "CX:Tag"}) {
+  for (const char* t :
+       {"cx", "cx:latest", "claude-exec:1.2.3", "ghcr.io/you/cx:1.0", "localhost:5000/cx",
+        "registry.example.com/a/b/c:v_1",
+        "cx@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef", "CX:Tag"}) {
     EXPECT_TRUE(check_image_tag(t).ok()) << t << ": " << message(check_image_tag(t));
   }
 }
@@ -54,14 +54,12 @@ TEST(Validators, ImageTagsRefused) {
 }
 
 TEST(Validators, RoleArnsAccepted) {
-  for (const char* arn : {"arn:aws:iam::123456789012:role/ClaudeCode",
-                          "arn:aws-cn:iam::123456789012:role/a",
-                          "arn:aws-us-gov:iam::123456789012:role/x",
-                          "arn:aws-iso:iam::123456789012:role/x",
-                          "arn:aws-iso-b:iam::123456789012:role/x",
-                          "arn:aws-iso-e:iam::123456789012:role/x",
-                          "arn:aws:iam::123456789012:role/service-role/My+Role=,.@_-1",
-                          "arn:aws:iam::123456789012:role/a/b/c/Name"}) {
+  for (const char* arn :
+       {"arn:aws:iam::123456789012:role/ClaudeCode", "arn:aws-cn:iam::123456789012:role/a",
+        "arn:aws-us-gov:iam::123456789012:role/x", "arn:aws-iso:iam::123456789012:role/x",
+        "arn:aws-iso-b:iam::123456789012:role/x", "arn:aws-iso-e:iam::123456789012:role/x",
+        "arn:aws:iam::123456789012:role/service-role/My+Role=,.@_-1",
+        "arn:aws:iam::123456789012:role/a/b/c/Name"}) {
     EXPECT_TRUE(check_role_arn(arn).ok()) << arn << ": " << message(check_role_arn(arn));
   }
   EXPECT_TRUE(check_role_arn("arn:aws:iam::123456789012:role/" + std::string(64, 'r')).ok());
@@ -114,10 +112,10 @@ TEST(Validators, Regions) {
 }
 
 TEST(Validators, HostEntriesAccepted) {
-  for (const char* h : {"example.com", "localhost", "a-b.example.com", "*.example.com",
-                        "*.internal", "example.com:8443", "*.example.com:1", "10.0.0.1:8080",
-                        "127.0.0.1", "[::1]", "[::1]:8080", "[fd00::1]:443", "Example.COM",
-                        "x.y:65535"}) {
+  for (const char* h :
+       {"example.com", "localhost", "a-b.example.com", "*.example.com", "*.internal",
+        "example.com:8443", "*.example.com:1", "10.0.0.1:8080", "127.0.0.1", "[::1]", "[::1]:8080",
+        "[fd00::1]:443", "Example.COM", "x.y:65535"}) {
     EXPECT_TRUE(check_host_entry(h).ok()) << h << ": " << message(check_host_entry(h));
   }
 }
@@ -210,8 +208,8 @@ TEST(Validators, MountsRefused) {
 TEST(Validators, Seconds) {
   EXPECT_EQ(*parse_seconds("K", "900", 900, 43200), 900);
   EXPECT_EQ(*parse_seconds("K", "43200", 900, 43200), 43200);
-  for (const char* v : {"", "899", "43201", "-1", "+900", "1e3", "900s", " 900", "0x384",
-                        "99999999999999999999"}) {
+  for (const char* v :
+       {"", "899", "43201", "-1", "+900", "1e3", "900s", " 900", "0x384", "99999999999999999999"}) {
     auto r = parse_seconds("K", v, 900, 43200);
     ASSERT_FALSE(r.ok()) << v;
     EXPECT_THAT(r.error().message,

@@ -94,8 +94,9 @@ TEST(ShellWords, QuoteQuotesEverythingElse) {
 }
 
 TEST(ShellWords, QuotedWordsSplitBackToThemselves) {
-  const std::vector<std::string> words = {"", "plain", "a b", "it's", "\"q\"", "back\\slash",
-                                          "$x `y` ~z", "new\nline", "tab\there", "'"};
+  const std::vector<std::string> words = {
+      "",          "plain",     "a b",       "it's", "\"q\"", "back\\slash",
+      "$x `y` ~z", "new\nline", "tab\there", "'"};
   std::string line;
   for (const std::string& w : words) line += quote_shell_word(w) + " ";
   EXPECT_EQ(split(line), words);
