@@ -16,6 +16,13 @@ bool is_control(char c) {
   return (u < 0x20 && c != '\t' && c != '\n') || u == 0x7f;
 }
 
+// Quotes a word of the file for a message, unless it is long enough to be a
+// secret pasted on a line of its own (access keys are 40 characters).
+std::string shown(std::string_view word, std::string_view before) {
+  if (word.size() > 16) return {};
+  return std::string(before) + "`" + std::string(word) + "`";
+}
+
 constexpr std::string_view kQuoteHint =
     "quote the value; single quotes keep everything literal, e.g. KEY='a;b'";
 
@@ -114,7 +121,7 @@ class Parser {
     while (!at_end() && cur() != '=' && cur() != '\n' && !is_blank(cur())) advance();
     const std::string_view key = text_.substr(key_start, i_ - key_start);
     if (at_end() || cur() != '=') {
-      return error(key_pos, "expected KEY=value, found `" + std::string(key) + "`",
+      return error(key_pos, "expected KEY=value" + shown(key, ", found "),
                    "every line must be a variable assignment; cx reads this file, it does not "
                    "run it");
     }
@@ -149,7 +156,7 @@ class Parser {
     };
     if (key.empty()) return error(key_pos, "missing variable name before `=`");
     if (is_digit(key[0])) {
-      return error(key_pos, "variable name `" + std::string(key) + "` starts with a digit",
+      return error(key_pos, "variable name" + shown(key, " ") + " starts with a digit",
                    "names are letters, digits and _, not starting with a digit");
     }
     for (size_t k = 0; k < key.size(); ++k) {
@@ -158,10 +165,10 @@ class Parser {
         return error(at(k), "`+=` (append) is not supported", "write the whole value: KEY=value");
       }
       if (key[k] == '[') return error(at(k), "arrays are not supported");
-      return error(at(k),
-                   "invalid character `" + std::string(1, key[k]) + "` in variable name `" +
-                       std::string(key) + "`",
-                   "names are letters, digits and _, not starting with a digit");
+      return error(
+          at(k),
+          "invalid character `" + std::string(1, key[k]) + "` in variable name" + shown(key, " "),
+          "names are letters, digits and _, not starting with a digit");
     }
     return Ok{};
   }

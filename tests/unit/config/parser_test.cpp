@@ -370,6 +370,14 @@ TEST(Parser, ErrorsCarryHints) {
   EXPECT_THAT(error("A=b\r").hint, HasSubstr("dos2unix"));
 }
 
+TEST(Parser, LongWordsThatMayBeSecretsAreNotEchoed) {
+  const std::string secret = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY";
+  EXPECT_EQ(error(secret).message, "cfg:1:1: expected KEY=value");
+  EXPECT_EQ(error(secret + "==").message, "cfg:1:14: invalid character `/` in variable name");
+  EXPECT_EQ(error("1" + secret + "=").message, "cfg:1:1: variable name starts with a digit");
+  EXPECT_EQ(error("1A=x").message, "cfg:1:1: variable name `1A` starts with a digit");
+}
+
 TEST(Parser, ErrorUsesThePathAsGiven) {
   auto r = parse_config("A=$(x)", "/home/u/.claude-exec", kEnv);
   ASSERT_FALSE(r.ok());
