@@ -1,0 +1,274 @@
+#include "config/validators.h"
+
+#include <arpa/inet.h>
+
+#include <algorithm>
+#include <charconv>
+#include <regex>
+#include <vector>
+
+namespace cx::config {
+
+namespace {
+
+bool is_alnum(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+}
+
+// The IAM "\w+=,.@-" class (\w being ASCII letters, digits and _).
+bool is_iam_name_char(char c) {
+  return is_alnum(c) || std::string_view("_+=,.@-").find(c) != std::string_view::npos;
+}
+
+bool all_of(std::string_view s, bool (*pred)(char)) {
+  return std::all_of(s.begin(), s.end(), pred);
+}
+
+std::vector<std::string_view> split(std::string_view s, char sep) {
+  std::vector<std::string_view> parts;
+  size_t start = 0;
+  for (;;) {
+    const size_t p = s.find(sep, start);
+    parts.push_back(s.substr(start, p == std::string_view::npos ? p : p - start));
+    if (p == std::string_view::npos) return parts;
+    start = p + 1;
+  }
+}
+
+bool is_hostname(std::string_view host) {
+  if (host.empty() || host.size() > 253) return false;
+  for (std::string_view label : split(host, '.')) {
+    if (label.empty() || label.size() > 63) return false;
+    if (label.front() == '-' || label.back() == '-') return false;
+    if (!all_of(label, [](char c) { return is_alnum(c) || c == '-'; })) return false;
+  }
+  return true;
+}
+
+bool is_port(std::string_view s) {
+  int port = 0;
+  auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), port);
+  return !s.empty() && ec == std::errc() && end == s.data() + s.size() && s[0] != '+' &&
+         port >= 1 && port <= 65535;
+}
+
+constexpr std::string_view kArnExample = "arn:aws:iam::123456789012:role/ClaudeCode";
+
+Error arn_error(std::string why) {
+  return make_error("AWS_IAM_ROLE " + why,
+                    std::string("write the role's ARN, e.g. ") + std::string(kArnExample));
+}
+
+}  // namespace
+
+Result<RuntimeKind> parse_runtime(std::string_view value) {
+  const std::string hint =
+      "RUNTIME=docker, RUNTIME=podman, RUNTIME=nerdctl, or an absolute path such as "
+      "/usr/bin/podman";
+  const size_t slash = value.rfind('/');
+  if (slash != std::string_view::npos && value.front() != '/') {
+    return make_error("RUNTIME must be a bare name or an absolute path, not the relative path `" +
+                          std::string(value) + "`",
+                      hint);
+  }
+  const std::string_view base = slash == std::string_view::npos ? value : value.substr(slash + 1);
+  if (base == "docker") return RuntimeKind::kDocker;
+  if (base == "podman") return RuntimeKind::kPodman;
+  if (base == "nerdctl") return RuntimeKind::kNerdctl;
+  return make_error("RUNTIME `" + std::string(value) + "` is not docker, podman or nerdctl", hint);
+}
+
+Status check_image_tag(std::string_view value) {
+  const std::string hint = "e.g. IMAGE_TAG=cx:latest or IMAGE_TAG=ghcr.io/you/cx:1.0";
+  if (value.empty()) return make_error("IMAGE_TAG is empty", hint);
+  if (!is_alnum(value.front())) {
+    return make_error("IMAGE_TAG must start with a letter or digit", hint);
+  }
+  // The characters of the docker reference grammar (name, :tag, @sha256:...).
+  for (char c : value) {
+    if (!is_alnum(c) && std::string_view("._-/:@").find(c) == std::string_view::npos) {
+      return make_error(
+          "IMAGE_TAG contains `" + std::string(1, c) + "`, which no image reference can contain",
+          hint);
+    }
+  }
+  return Ok{};
+}
+
+Status check_role_arn(std::string_view value) {
+  // arn:PARTITION:SERVICE:REGION:ACCOUNT:RESOURCE (the resource may hold ':').
+  std::vector<std::string_view> parts;
+  size_t start = 0;
+  for (int k = 0; k < 5; ++k) {
+    const size_t p = value.find(':', start);
+    if (p == std::string_view::npos) break;
+    parts.push_back(value.substr(start, p - start));
+    start = p + 1;
+  }
+  if (parts.size() < 5 || parts[0] != "arn") return arn_error("is not an ARN");
+  const std::string_view resource = value.substr(start);
+  static const std::regex partition(R"(aws(-[a-z]+)*)");
+  if (!std::regex_match(parts[1].begin(), parts[1].end(), partition)) {
+    return arn_error("has an unknown partition `" + std::string(parts[1]) + "`");
+  }
+  if (parts[2] == "sts" && resource.starts_with("assumed-role/")) {
+    return arn_error("is an assumed-role session ARN, not the role's ARN");
+  }
+  if (parts[2] != "iam") return arn_error("is not an IAM ARN (service `iam`)");
+  if (!parts[3].empty()) return arn_error("must not name a region (IAM ARNs have `iam::`)");
+  if (parts[4].size() != 12 || !all_of(parts[4], [](char c) { return c >= '0' && c <= '9'; })) {
+    return arn_error("must have a 12-digit account id");
+  }
+  if (!resource.starts_with("role/")) {
+    const std::string type(resource.substr(0, resource.find('/')));
+    return arn_error("names a " + (type.empty() ? std::string("resource") : type) +
+                     ", not a role (`:role/NAME`)");
+  }
+  const std::string_view path_and_name = resource.substr(5);
+  const size_t last = path_and_name.rfind('/');
+  const std::string_view name =
+      last == std::string_view::npos ? path_and_name : path_and_name.substr(last + 1);
+  const std::string_view path =
+      last == std::string_view::npos ? std::string_view() : path_and_name.substr(0, last);
+  if (name.empty() || name.size() > 64 || !all_of(name, is_iam_name_char)) {
+    return arn_error("has an invalid role name (1 to 64 of letters, digits and _+=,.@-)");
+  }
+  // The IAM path /a/b/ appears in the ARN as role/a/b/NAME: no empty segments.
+  const bool has_path = last != std::string_view::npos;
+  if (has_path && (path.empty() || path.size() > 510 || path.starts_with('/') ||
+                   path.ends_with('/') || path.find("//") != std::string_view::npos ||
+                   !all_of(path, [](char c) { return c > 0x20 && c < 0x7f; }))) {
+    return arn_error("has an invalid role path");
+  }
+  return Ok{};
+}
+
+Status check_region(std::string_view value) {
+  static const std::regex region(R"([a-z]{2}(-[a-z]+)+-[0-9]{1,2})");
+  if (std::regex_match(value.begin(), value.end(), region)) return Ok{};
+  return make_error("AWS_REGION `" + std::string(value) + "` is not a region name",
+                    "e.g. AWS_REGION=us-east-1, or remove the line to use the profile's region");
+}
+
+Status check_host_entry(std::string_view entry) {
+  const std::string e(entry);
+  const std::string hint = "entries look like example.com, *.example.com or example.com:8443";
+  if (e.find("://") != std::string::npos) {
+    return make_error("CX_ALLOW_HOSTS entry `" + e + "` has a scheme; list hosts only", hint);
+  }
+  if (e.find('/') != std::string::npos) {
+    return make_error("CX_ALLOW_HOSTS entry `" + e + "` has a path; list hosts only", hint);
+  }
+  if (e == "*" || e.starts_with("*:")) {
+    return make_error("CX_ALLOW_HOSTS entry `" + e + "` would allow every host",
+                      "use CX_NETWORK=open to turn the allowlist off");
+  }
+  std::string_view host = entry;
+  std::string_view port;
+  if (host.starts_with('[')) {
+    const size_t close = host.find(']');
+    if (close == std::string_view::npos) {
+      return make_error("CX_ALLOW_HOSTS entry `" + e + "` has no closing `]`", hint);
+    }
+    const std::string inner(host.substr(1, close - 1));
+    in6_addr addr{};
+    if (inet_pton(AF_INET6, inner.c_str(), &addr) != 1) {
+      return make_error("CX_ALLOW_HOSTS entry `" + e + "` is not a valid IPv6 address", hint);
+    }
+    const std::string_view rest = host.substr(close + 1);
+    if (!rest.empty()) {
+      if (!rest.starts_with(':') || !is_port(rest.substr(1))) {
+        return make_error("CX_ALLOW_HOSTS entry `" + e + "` has an invalid port (1-65535)", hint);
+      }
+    }
+    return Ok{};
+  }
+  const size_t colon = host.find(':');
+  if (colon != std::string_view::npos) {
+    if (host.find(':', colon + 1) != std::string_view::npos) {
+      return make_error("CX_ALLOW_HOSTS entry `" + e + "` has more than one `:`",
+                        "write an IPv6 address in brackets, e.g. [::1]:8080");
+    }
+    port = host.substr(colon + 1);
+    host = host.substr(0, colon);
+    if (!is_port(port)) {
+      return make_error("CX_ALLOW_HOSTS entry `" + e + "` has an invalid port (1-65535)", hint);
+    }
+  }
+  if (host.starts_with("*.")) host.remove_prefix(2);
+  if (host.find('*') != std::string_view::npos) {
+    return make_error("CX_ALLOW_HOSTS entry `" + e + "` has a `*` that is not a leading `*.`",
+                      hint);
+  }
+  if (!is_hostname(host)) {
+    return make_error("CX_ALLOW_HOSTS entry `" + e + "` is not a valid host name", hint);
+  }
+  return Ok{};
+}
+
+Status check_external_id(std::string_view value) {
+  if (value.size() < 2 || value.size() > 1224 ||
+      !all_of(value, [](char c) { return is_iam_name_char(c) || c == ':' || c == '/'; })) {
+    return make_error("CX_EXTERNAL_ID must be 2 to 1224 of letters, digits and _+=,.@:/-",
+                      "use the external id that the role's trust policy expects (sts:ExternalId)");
+  }
+  return Ok{};
+}
+
+Status check_role_session_name(std::string_view value) {
+  if (value.size() < 2 || value.size() > 64 || !all_of(value, is_iam_name_char)) {
+    return make_error("CX_ROLE_SESSION_NAME must be 2 to 64 of letters, digits and _+=,.@-",
+                      "or remove the line to get cx-USER-PROJECT");
+  }
+  return Ok{};
+}
+
+Result<Mount> parse_mount(std::string_view entry, std::string_view home) {
+  const std::string e(entry);
+  const std::string hint = "entries look like ~/data:/data or /opt/tools:/opt/tools:ro";
+  const std::vector<std::string_view> parts = split(entry, ':');
+  if (parts.size() < 2 || parts.size() > 3) {
+    return make_error("CX_MOUNTS entry `" + e + "` is not HOST:CONTAINER[:ro]", hint);
+  }
+  Mount m;
+  m.host = std::string(parts[0]);
+  m.container = std::string(parts[1]);
+  if (m.host == "~" || m.host.starts_with("~/")) {
+    if (home.empty()) return make_error("cannot expand ~ in CX_MOUNTS: HOME is not set", hint);
+    m.host = std::string(home) + m.host.substr(1);
+  }
+  if (parts.size() == 3) {
+    if (parts[2] == "ro") {
+      m.read_only = true;
+    } else if (parts[2] != "rw") {
+      return make_error("CX_MOUNTS entry `" + e + "` has the option `" + std::string(parts[2]) +
+                            "`; only ro and rw are supported",
+                        hint);
+    }
+  }
+  if (!m.host.starts_with('/')) {
+    return make_error("CX_MOUNTS entry `" + e + "`: the host path must be absolute", hint);
+  }
+  if (!m.container.starts_with('/')) {
+    return make_error("CX_MOUNTS entry `" + e + "`: the container path must be absolute", hint);
+  }
+  if (m.container.find_first_not_of('/') == std::string::npos) {
+    return make_error("CX_MOUNTS entry `" + e + "` would mount over the container's /", hint);
+  }
+  return m;
+}
+
+Result<int> parse_seconds(std::string_view key, std::string_view value, int min, int max) {
+  const std::string range = std::to_string(min) + " and " + std::to_string(max);
+  int n = 0;
+  auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), n);
+  const bool digits = !value.empty() && all_of(value, [](char c) { return c >= '0' && c <= '9'; });
+  if (!digits || ec != std::errc() || end != value.data() + value.size() || n < min || n > max) {
+    return make_error(std::string(key) + " must be a whole number of seconds between " + range +
+                          ", not `" + std::string(value) + "`",
+                      "e.g. " + std::string(key) + "=" + std::to_string(std::max(min, 900)));
+  }
+  return n;
+}
+
+}  // namespace cx::config

@@ -1,0 +1,221 @@
+#include "config/validators.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+namespace cx::config {
+namespace {
+
+using ::testing::HasSubstr;
+
+std::string message(const Status& s) { return s.ok() ? "<ok>" : s.error().message; }
+
+TEST(Validators, RuntimeNames) {
+  EXPECT_EQ(*parse_runtime("docker"), RuntimeKind::kDocker);
+  EXPECT_EQ(*parse_runtime("podman"), RuntimeKind::kPodman);
+  EXPECT_EQ(*parse_runtime("nerdctl"), RuntimeKind::kNerdctl);
+}
+
+TEST(Validators, RuntimeAbsolutePaths) {
+  EXPECT_EQ(*parse_runtime("/usr/bin/podman"), RuntimeKind::kPodman);
+  EXPECT_EQ(*parse_runtime("/opt/x/docker"), RuntimeKind::kDocker);
+  EXPECT_EQ(*parse_runtime("/home/u/.local/bin/nerdctl"), RuntimeKind::kNerdctl);
+}
+
+TEST(Validators, RuntimeRefusals) {
+  EXPECT_THAT(parse_runtime("kubectl").error().message,
+              HasSubstr("RUNTIME `kubectl` is not docker, podman or nerdctl"));
+  EXPECT_THAT(parse_runtime("/usr/bin/dockerd").error().message, HasSubstr("is not docker"));
+  EXPECT_THAT(parse_runtime("Docker").error().message, HasSubstr("is not docker"));
+  EXPECT_THAT(parse_runtime("bin/docker").error().message, HasSubstr("relative path"));
+  EXPECT_THAT(parse_runtime("/usr/bin/").error().message, HasSubstr("is not docker"));
+  EXPECT_THAT(parse_runtime("docker").ok() ? "" : "x", "");
+  EXPECT_THAT(parse_runtime("kubectl").error().hint, HasSubstr("/usr/bin/podman"));
+}
+
+TEST(Validators, ImageTagsAccepted) {
+  for (const char* t :
+       {"cx", "cx:latest", "claude-exec:1.2.3", "ghcr.io/you/cx:1.0", "localhost:5000/cx",
+        "registry.example.com/a/b/c:v_1",
+        "cx@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef", "CX:Tag"}) {
+    EXPECT_TRUE(check_image_tag(t).ok()) << t << ": " << message(check_image_tag(t));
+  }
+}
+
+TEST(Validators, ImageTagsRefused) {
+  EXPECT_THAT(message(check_image_tag("")), HasSubstr("IMAGE_TAG is empty"));
+  EXPECT_THAT(message(check_image_tag("-cx")), HasSubstr("must start with a letter or digit"));
+  EXPECT_THAT(message(check_image_tag("--privileged")), HasSubstr("must start with"));
+  EXPECT_THAT(message(check_image_tag("/cx")), HasSubstr("must start with"));
+  EXPECT_THAT(message(check_image_tag("cx latest")), HasSubstr("contains ` `"));
+  EXPECT_THAT(message(check_image_tag("cx\tx")), HasSubstr("contains"));
+  EXPECT_THAT(message(check_image_tag("cx;rm")), HasSubstr("contains `;`"));
+  EXPECT_THAT(message(check_image_tag("cx$x")), HasSubstr("contains `$`"));
+}
+
+TEST(Validators, RoleArnsAccepted) {
+  for (const char* arn :
+       {"arn:aws:iam::123456789012:role/ClaudeCode", "arn:aws-cn:iam::123456789012:role/a",
+        "arn:aws-us-gov:iam::123456789012:role/x", "arn:aws-iso:iam::123456789012:role/x",
+        "arn:aws-iso-b:iam::123456789012:role/x", "arn:aws-iso-e:iam::123456789012:role/x",
+        "arn:aws:iam::123456789012:role/service-role/My+Role=,.@_-1",
+        "arn:aws:iam::123456789012:role/a/b/c/Name"}) {
+    EXPECT_TRUE(check_role_arn(arn).ok()) << arn << ": " << message(check_role_arn(arn));
+  }
+  EXPECT_TRUE(check_role_arn("arn:aws:iam::123456789012:role/" + std::string(64, 'r')).ok());
+}
+
+TEST(Validators, RoleArnsRefused) {
+  struct {
+    const char* arn;
+    const char* why;
+  } cases[] = {
+      {"ClaudeCode", "is not an ARN"},
+      {"arn:aws:iam:123456789012:role/x", "is not an ARN"},
+      {"ARN:aws:iam::123456789012:role/x", "is not an ARN"},
+      {"arn:azure:iam::123456789012:role/x", "unknown partition `azure`"},
+      {"arn::iam::123456789012:role/x", "unknown partition"},
+      {"arn:aws:s3::123456789012:role/x", "is not an IAM ARN"},
+      {"arn:aws:sts::123456789012:assumed-role/x/session", "assumed-role session ARN"},
+      {"arn:aws:iam:us-east-1:123456789012:role/x", "must not name a region"},
+      {"arn:aws:iam::12345678901:role/x", "12-digit account id"},
+      {"arn:aws:iam::1234567890123:role/x", "12-digit account id"},
+      {"arn:aws:iam::12345678901a:role/x", "12-digit account id"},
+      {"arn:aws:iam::123456789012:user/alice", "names a user, not a role"},
+      {"arn:aws:iam::123456789012:root", "names a root, not a role"},
+      {"arn:aws:iam::123456789012:role/", "invalid role name"},
+      {"arn:aws:iam::123456789012:role/a b", "invalid role name"},
+      {"arn:aws:iam::123456789012:role/a*", "invalid role name"},
+      {"arn:aws:iam::123456789012:role/path/", "invalid role name"},
+      {"arn:aws:iam::123456789012:role//x", "invalid role path"},
+      {"arn:aws:iam::123456789012:role/a//x", "invalid role path"},
+      {"arn:aws:iam::123456789012:role/p a/x", "invalid role path"},
+  };
+  for (const auto& c : cases) {
+    EXPECT_THAT(message(check_role_arn(c.arn)), HasSubstr(c.why)) << c.arn;
+  }
+  EXPECT_THAT(message(check_role_arn("arn:aws:iam::123456789012:role/" + std::string(65, 'r'))),
+              HasSubstr("invalid role name"));
+  EXPECT_THAT(check_role_arn("x").error().hint,
+              HasSubstr("arn:aws:iam::123456789012:role/ClaudeCode"));
+}
+
+TEST(Validators, Regions) {
+  for (const char* r : {"us-east-1", "eu-central-2", "ap-southeast-3", "us-gov-west-1",
+                        "cn-north-1", "us-iso-east-1", "us-isob-east-1", "il-central-1"}) {
+    EXPECT_TRUE(check_region(r).ok()) << r;
+  }
+  for (const char* r : {"", "us-east", "US-EAST-1", "useast1", "us-east-1a", "us east 1",
+                        "us-east-123", "u-east-1"}) {
+    EXPECT_THAT(message(check_region(r)), HasSubstr("is not a region name")) << r;
+  }
+}
+
+TEST(Validators, HostEntriesAccepted) {
+  for (const char* h :
+       {"example.com", "localhost", "a-b.example.com", "*.example.com", "*.internal",
+        "example.com:8443", "*.example.com:1", "10.0.0.1:8080", "127.0.0.1", "[::1]", "[::1]:8080",
+        "[fd00::1]:443", "Example.COM", "x.y:65535"}) {
+    EXPECT_TRUE(check_host_entry(h).ok()) << h << ": " << message(check_host_entry(h));
+  }
+}
+
+TEST(Validators, HostEntriesRefused) {
+  struct {
+    const char* entry;
+    const char* why;
+  } cases[] = {
+      {"https://example.com", "has a scheme"},
+      {"example.com/path", "has a path"},
+      {"*", "would allow every host"},
+      {"*:443", "would allow every host"},
+      {"foo.*.com", "not a leading `*.`"},
+      {"*example.com", "not a leading `*.`"},
+      {"example.com:0", "invalid port"},
+      {"example.com:65536", "invalid port"},
+      {"example.com:", "invalid port"},
+      {"example.com:+1", "invalid port"},
+      {"example.com:http", "invalid port"},
+      {"::1", "more than one `:`"},
+      {"[::1", "no closing `]`"},
+      {"[nope]:80", "not a valid IPv6 address"},
+      {"[::1]80", "invalid port"},
+      {"-bad.example.com", "not a valid host name"},
+      {"bad-.example.com", "not a valid host name"},
+      {"a..b", "not a valid host name"},
+      {".example.com", "not a valid host name"},
+      {"under_score.com", "not a valid host name"},
+      {"*.", "not a valid host name"},
+  };
+  for (const auto& c : cases) {
+    EXPECT_THAT(message(check_host_entry(c.entry)), HasSubstr(c.why)) << c.entry;
+  }
+  EXPECT_THAT(message(check_host_entry(std::string(64, 'a') + ".com")),
+              HasSubstr("not a valid host name"));
+  EXPECT_THAT(check_host_entry("*").error().hint, HasSubstr("CX_NETWORK=open"));
+}
+
+TEST(Validators, ExternalId) {
+  EXPECT_TRUE(check_external_id("ab").ok());
+  EXPECT_TRUE(check_external_id("Ext-Id_1+=,.@:/").ok());
+  EXPECT_TRUE(check_external_id(std::string(1224, 'x')).ok());
+  EXPECT_FALSE(check_external_id("a").ok());
+  EXPECT_FALSE(check_external_id(std::string(1225, 'x')).ok());
+  EXPECT_THAT(message(check_external_id("a b")), HasSubstr("CX_EXTERNAL_ID must be"));
+}
+
+TEST(Validators, RoleSessionName) {
+  EXPECT_TRUE(check_role_session_name("cx-u-proj").ok());
+  EXPECT_TRUE(check_role_session_name("a_b+=,.@-c").ok());
+  EXPECT_TRUE(check_role_session_name(std::string(64, 'x')).ok());
+  EXPECT_FALSE(check_role_session_name("a").ok());
+  EXPECT_FALSE(check_role_session_name(std::string(65, 'x')).ok());
+  EXPECT_THAT(message(check_role_session_name("a/b")), HasSubstr("CX_ROLE_SESSION_NAME must be"));
+}
+
+TEST(Validators, MountsParsed) {
+  EXPECT_EQ(*parse_mount("/a:/b", "/home/u"), (Mount{"/a", "/b", false}));
+  EXPECT_EQ(*parse_mount("/a:/b:ro", "/home/u"), (Mount{"/a", "/b", true}));
+  EXPECT_EQ(*parse_mount("/a:/b:rw", "/home/u"), (Mount{"/a", "/b", false}));
+  EXPECT_EQ(*parse_mount("~/data:/data", "/home/u"), (Mount{"/home/u/data", "/data", false}));
+  EXPECT_EQ(*parse_mount("~:/h:ro", "/home/u"), (Mount{"/home/u", "/h", true}));
+}
+
+TEST(Validators, MountsRefused) {
+  struct {
+    const char* entry;
+    const char* why;
+  } cases[] = {
+      {"/a", "is not HOST:CONTAINER[:ro]"},
+      {"/a:/b:ro:x", "is not HOST:CONTAINER[:ro]"},
+      {"/a:/b:rx", "has the option `rx`"},
+      {"a:/b", "host path must be absolute"},
+      {":/b", "host path must be absolute"},
+      {"~user/x:/b", "host path must be absolute"},
+      {"/a:b", "container path must be absolute"},
+      {"/a:~/b", "container path must be absolute"},
+      {"/a:/", "would mount over the container's /"},
+      {"/a://", "would mount over the container's /"},
+  };
+  for (const auto& c : cases) {
+    auto m = parse_mount(c.entry, "/home/u");
+    ASSERT_FALSE(m.ok()) << c.entry;
+    EXPECT_THAT(m.error().message, HasSubstr(c.why)) << c.entry;
+  }
+  EXPECT_THAT(parse_mount("~/x:/x", "").error().message, HasSubstr("HOME is not set"));
+}
+
+TEST(Validators, Seconds) {
+  EXPECT_EQ(*parse_seconds("K", "900", 900, 43200), 900);
+  EXPECT_EQ(*parse_seconds("K", "43200", 900, 43200), 43200);
+  for (const char* v :
+       {"", "899", "43201", "-1", "+900", "1e3", "900s", " 900", "0x384", "99999999999999999999"}) {
+    auto r = parse_seconds("K", v, 900, 43200);
+    ASSERT_FALSE(r.ok()) << v;
+    EXPECT_THAT(r.error().message,
+                HasSubstr("K must be a whole number of seconds between 900 and 43200"));
+  }
+}
+
+}  // namespace
+}  // namespace cx::config
