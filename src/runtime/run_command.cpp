@@ -1,0 +1,160 @@
+#include "runtime/run_command.h"
+
+#include <cctype>
+#include <cstdio>
+
+namespace cx::runtime {
+namespace {
+
+bool valid_env_name(const std::string& name) {
+  if (name.empty() || std::isdigit(static_cast<unsigned char>(name[0]))) return false;
+  for (char c : name) {
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '_') return false;
+  }
+  return true;
+}
+
+// `-v` splits on ':', so a path containing one would be misread.
+Status check_mount_path(const std::string& path, const char* what) {
+  if (path.empty() || path[0] != '/') {
+    return make_error(std::string(what) + " \"" + path + "\" is not an absolute path");
+  }
+  if (path.find(':') != std::string::npos) {
+    return make_error(std::string(what) + " \"" + path + "\" contains ':', which " +
+                          "cannot be expressed in a bind mount",
+                      "rename the directory, or mount a parent without ':' in its path");
+  }
+  return Ok{};
+}
+
+// SELinux relabel option: `Z` (label private to this container) only for what
+// this session alone uses. The project directory gets the shared `z`: a
+// second cx session in the same project would otherwise relabel it and cut
+// the first one off.
+std::string volume(const Runtime& rt, const std::string& host, const std::string& container,
+                   bool read_only, bool session_private) {
+  std::string opts;
+  if (read_only) opts = "ro";
+  if (rt.selinux_enforcing && rt.kind != RuntimeKind::Nerdctl) {
+    if (!opts.empty()) opts += ",";
+    opts += session_private ? "Z" : "z";
+  }
+  std::string v = host + ":" + container;
+  if (!opts.empty()) v += ":" + opts;
+  return v;
+}
+
+std::string ids(unsigned uid, unsigned gid) {
+  return std::to_string(uid) + ":" + std::to_string(gid);
+}
+
+}  // namespace
+
+std::string container_name(const std::string& project_dir, std::uint32_t random) {
+  std::string dir = project_dir;
+  while (dir.size() > 1 && dir.back() == '/') dir.pop_back();
+  const auto slash = dir.rfind('/');
+  const std::string base = slash == std::string::npos ? dir : dir.substr(slash + 1);
+
+  std::string project;
+  for (char c : base) {
+    const auto u = static_cast<unsigned char>(c);
+    char out = static_cast<char>(std::tolower(u));
+    if (!(std::islower(static_cast<unsigned char>(out)) || std::isdigit(u) || c == '_' ||
+          c == '.' || c == '-')) {
+      out = '-';
+    }
+    if (out == '-' && !project.empty() && project.back() == '-') continue;
+    project += out;
+    if (project.size() == 32) break;
+  }
+  const auto first = project.find_first_not_of("-.");
+  const auto last = project.find_last_not_of("-.");
+  project = first == std::string::npos ? "project" : project.substr(first, last - first + 1);
+
+  char hex[8];
+  std::snprintf(hex, sizeof hex, "%06x", static_cast<unsigned>(random & 0xffffffu));
+  return "cx-" + project + "-" + hex;
+}
+
+Result<std::vector<std::string>> run_argv(const Runtime& rt, const RunSpec& spec) {
+  if (spec.name.empty() || spec.name[0] == '-') {
+    return make_error("invalid container name \"" + spec.name + "\"");
+  }
+  if (spec.image.empty() || spec.image[0] == '-') {
+    return make_error("invalid image \"" + spec.image + "\"", "set IMAGE_TAG to an image name");
+  }
+  if (auto s = check_mount_path(spec.project_dir, "the project directory"); !s) return s.error();
+
+  std::vector<std::string> argv{rt.path,
+                                "run",
+                                "--rm",
+                                "--name",
+                                spec.name,
+                                "--label",
+                                "cx.session=" + spec.session_id,
+                                "--label",
+                                "cx.project=" + spec.project_dir,
+                                "--label",
+                                "cx.pid=" + std::to_string(spec.host_pid),
+                                "-i"};
+  if (spec.tty) argv.push_back("-t");
+  argv.insert(argv.end(), {"--init", "--cap-drop=ALL", "--security-opt=no-new-privileges",
+                           "--pids-limit=" + std::to_string(spec.pids_limit)});
+
+  if (rt.rootless && rt.kind == RuntimeKind::Podman) {
+    argv.insert(argv.end(), {"--userns=keep-id", "--user", ids(spec.uid, spec.gid)});
+  } else if (rt.rootless) {
+    argv.insert(argv.end(), {"--user", "0:0"});
+  } else {
+    argv.insert(argv.end(), {"--user", ids(spec.uid, spec.gid)});
+  }
+
+  if (spec.network == Network::None) argv.insert(argv.end(), {"--network", "none"});
+
+  argv.insert(argv.end(), {"-v", volume(rt, spec.project_dir, kProjectMountPoint, false, false),
+                           "-w", kProjectMountPoint, "-e", std::string("HOME=") + kContainerHome});
+
+  for (const auto& name : spec.env_names) {
+    if (!valid_env_name(name)) {
+      // Only the part before '=' is shown: what follows may be a secret.
+      return make_error("cannot forward the environment variable \"" +
+                            name.substr(0, name.find('=')) + "\": not a valid name",
+                        "use names of letters, digits and '_' that do not start with a digit");
+    }
+    if (name == "HOME") {
+      return make_error("cannot forward HOME: the container's HOME is " +
+                        std::string(kContainerHome));
+    }
+    argv.insert(argv.end(), {"-e", name});
+  }
+
+  for (const auto& m : spec.mounts) {
+    if (auto s = check_mount_path(m.host, "the mount source"); !s) return s.error();
+    if (auto s = check_mount_path(m.container, "the mount target"); !s) return s.error();
+    argv.insert(argv.end(),
+                {"-v", volume(rt, m.host, m.container, m.read_only, m.session_private)});
+  }
+
+  argv.push_back(spec.image);
+  argv.insert(argv.end(), spec.command.begin(), spec.command.end());
+  return argv;
+}
+
+std::vector<std::string> rm_argv(const Runtime& rt, const std::string& name) {
+  return {rt.path, "rm", "-f", name};
+}
+
+std::vector<std::string> ps_argv(const Runtime& rt) {
+  return {rt.path, "ps", "-a", "--filter", "label=cx.session", "--format", "{{.Names}}"};
+}
+
+std::vector<std::string> labels_argv(const Runtime& rt, const std::string& name) {
+  return {rt.path, "inspect", "--format", "{{json .Config.Labels}}", name};
+}
+
+std::vector<std::string> image_exists_argv(const Runtime& rt, const std::string& tag) {
+  return {rt.path, "image", "inspect", tag};
+}
+
+}  // namespace cx::runtime

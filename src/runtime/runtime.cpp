@@ -1,0 +1,113 @@
+#include "runtime/runtime.h"
+
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <fstream>
+#include <optional>
+
+namespace cx::runtime {
+namespace {
+
+std::optional<RuntimeKind> kind_from_basename(std::string_view name) {
+  if (name == "docker") return RuntimeKind::Docker;
+  if (name == "podman") return RuntimeKind::Podman;
+  if (name == "nerdctl") return RuntimeKind::Nerdctl;
+  return std::nullopt;
+}
+
+std::string install_hint(RuntimeKind kind) {
+  switch (kind) {
+    case RuntimeKind::Docker:
+      return "install Docker (Debian: apt-get install docker.io), or set RUNTIME to the path of "
+             "the docker binary";
+    case RuntimeKind::Podman:
+      return "install podman (Debian: apt-get install podman), or set RUNTIME to the path of the "
+             "podman binary";
+    case RuntimeKind::Nerdctl:
+      return "install nerdctl (https://github.com/containerd/nerdctl/releases), or set RUNTIME to "
+             "the path of the nerdctl binary";
+  }
+  return {};
+}
+
+bool system_is_executable(const std::string& path) {
+  struct stat st {};
+  return ::stat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode) && ::access(path.c_str(), X_OK) == 0;
+}
+
+}  // namespace
+
+HostProbe system_host_probe() {
+  HostProbe probe;
+  const char* path = std::getenv("PATH");
+  probe.path_env = path ? path : "";
+  probe.euid = ::geteuid();
+  probe.is_executable = system_is_executable;
+  probe.selinux_enforcing = [] { return read_selinux_enforcing(); };
+  return probe;
+}
+
+bool read_selinux_enforcing(const std::string& enforce_path) {
+  std::ifstream in(enforce_path);
+  char c = '0';
+  return in.get(c) && c == '1';
+}
+
+std::string_view runtime_name(RuntimeKind kind) {
+  switch (kind) {
+    case RuntimeKind::Docker:
+      return "docker";
+    case RuntimeKind::Podman:
+      return "podman";
+    case RuntimeKind::Nerdctl:
+      return "nerdctl";
+  }
+  return "docker";
+}
+
+Result<Runtime> resolve_runtime(std::string_view configured, const HostProbe& probe) {
+  const std::string value(configured);
+  if (value.empty()) {
+    return make_error("RUNTIME is empty", "set RUNTIME to docker, podman or nerdctl");
+  }
+  const auto slash = value.rfind('/');
+  const std::string base = slash == std::string::npos ? value : value.substr(slash + 1);
+  const auto kind = kind_from_basename(base);
+  if (!kind) {
+    return make_error("RUNTIME \"" + value + "\" is not docker, podman or nerdctl",
+                      "set RUNTIME to docker, podman, nerdctl, or the path of one of them");
+  }
+
+  Runtime rt;
+  rt.kind = *kind;
+  if (slash != std::string::npos) {
+    if (!probe.is_executable(value)) {
+      return make_error("RUNTIME \"" + value + "\" is not an executable file", install_hint(*kind));
+    }
+    rt.path = value;
+  } else {
+    // Same rule as execvp: an empty PATH element means the current directory.
+    std::string_view rest = probe.path_env;
+    while (rt.path.empty()) {
+      const auto colon = rest.find(':');
+      std::string dir(rest.substr(0, colon));
+      if (dir.empty()) dir = ".";
+      const std::string candidate = dir + "/" + value;
+      if (probe.is_executable(candidate)) rt.path = candidate;
+      if (colon == std::string_view::npos) break;
+      rest.remove_prefix(colon + 1);
+    }
+    if (rt.path.empty()) {
+      return make_error("RUNTIME \"" + value + "\" not found on PATH", install_hint(*kind));
+    }
+  }
+  // A non-root podman or nerdctl always runs rootless; a non-root docker
+  // client usually talks to a rootful daemon.
+  rt.rootless = rt.kind != RuntimeKind::Docker && probe.euid != 0;
+  rt.selinux_enforcing = probe.selinux_enforcing ? probe.selinux_enforcing() : false;
+  return rt;
+}
+
+}  // namespace cx::runtime

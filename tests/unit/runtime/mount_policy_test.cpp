@@ -1,0 +1,119 @@
+#include "runtime/mount_policy.h"
+
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+
+namespace cx::runtime {
+namespace {
+
+namespace fs = std::filesystem;
+
+// A throwaway tree with a fake HOME holding ~/.ssh, and ~/.aws as a symlink
+// to a directory outside HOME.
+class MountPolicy : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    char tmpl[] = "/tmp/cx-mount-policy-XXXXXX";
+    ASSERT_NE(::mkdtemp(tmpl), nullptr);
+    root_ = fs::canonical(tmpl);
+    home_ = root_ / "home" / "u";
+    fs::create_directories(home_ / ".ssh" / "keys");
+    fs::create_directories(home_ / "proj" / "sub");
+    fs::create_directories(root_ / "secrets" / "aws");
+    fs::create_directories(root_ / "data");
+    fs::create_symlink(root_ / "secrets" / "aws", home_ / ".aws");
+    fs::create_directory_symlink(home_, root_ / "homelink");
+    std::ofstream(home_ / ".gitconfig") << "[user]\n";
+  }
+  void TearDown() override { fs::remove_all(root_); }
+
+  Result<std::string> project(const fs::path& dir, bool allow_home = false) {
+    return check_project_dir(dir.string(), home_.string(), allow_home);
+  }
+  void expect_refused(const fs::path& dir, const std::string& why) {
+    auto r = project(dir);
+    ASSERT_FALSE(r.ok()) << dir;
+    EXPECT_NE(r.error().message.find("refusing to mount"), std::string::npos);
+    EXPECT_NE(r.error().message.find(why), std::string::npos) << r.error().message;
+    EXPECT_NE(r.error().hint.find("--allow-home"), std::string::npos);
+    EXPECT_TRUE(project(dir, true).ok()) << "--allow-home must accept " << dir;
+  }
+
+  fs::path root_;
+  fs::path home_;
+};
+
+TEST_F(MountPolicy, AcceptsAProjectAndReturnsItsRealPath) {
+  auto r = project(home_ / "proj" / "sub" / "..");
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  EXPECT_EQ(*r, (home_ / "proj").string());
+  auto via_link = project(root_ / "homelink" / "proj");
+  ASSERT_TRUE(via_link.ok());
+  EXPECT_EQ(*via_link, (home_ / "proj").string());
+}
+
+TEST_F(MountPolicy, RefusesTheRoot) { expect_refused("/", "it is the root directory"); }
+
+TEST_F(MountPolicy, RefusesHomeHoweverItIsSpelled) {
+  expect_refused(home_, "it is your home directory");
+  expect_refused(root_ / "homelink", "it is your home directory");
+  expect_refused(home_ / "proj" / "..", "it is your home directory");
+}
+
+TEST_F(MountPolicy, RefusesAncestorsAndInsidesOfSecrets) {
+  expect_refused(root_ / "home", "it contains ~/.ssh");
+  expect_refused(home_ / ".ssh", "it contains ~/.ssh");
+  expect_refused(home_ / ".ssh" / "keys", "it is inside ~/.ssh");
+  // ~/.aws really lives in root_/secrets/aws.
+  expect_refused(root_ / "secrets", "it contains ~/.aws");
+  expect_refused(root_ / "secrets" / "aws", "~/.aws");
+  expect_refused(root_, "it contains ~/.ssh");
+}
+
+TEST_F(MountPolicy, ComparesAgainstTheRealHome) {
+  // HOME given through a symlink still protects the directory it points to.
+  auto r = check_project_dir(home_.string(), (root_ / "homelink").string(), false);
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.error().message.find("home directory"), std::string::npos);
+}
+
+TEST_F(MountPolicy, MissingProjectDirectoryIsAnError) {
+  auto r = project(root_ / "nope");
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.error().message.find((root_ / "nope").string()), std::string::npos);
+}
+
+TEST_F(MountPolicy, UserMountsMustExistAndObeyTheRule) {
+  std::vector<Mount> ok{{(home_ / ".gitconfig").string(), "/home/claude/.gitconfig", true, false},
+                        {(root_ / "homelink" / "proj").string(), "/proj", false, false}};
+  auto r = check_user_mounts(ok, home_.string(), false);
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  ASSERT_EQ(r->size(), 2u);
+  EXPECT_EQ((*r)[1].host, (home_ / "proj").string());
+  EXPECT_EQ((*r)[1].container, "/proj");
+  EXPECT_TRUE((*r)[0].read_only);
+
+  auto missing =
+      check_user_mounts({{(root_ / "nope").string(), "/x", false, false}}, home_.string(), false);
+  ASSERT_FALSE(missing.ok());
+  EXPECT_NE(missing.error().message.find("CX_MOUNTS"), std::string::npos);
+  EXPECT_NE(missing.error().hint.find("CX_MOUNTS"), std::string::npos);
+
+  const std::vector<Mount> home{{(root_ / "homelink").string(), "/h", true, false}};
+  auto refused = check_user_mounts(home, home_.string(), false);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_NE(refused.error().message.find("(CX_MOUNTS): it is your home directory"),
+            std::string::npos)
+      << refused.error().message;
+  EXPECT_TRUE(check_user_mounts(home, home_.string(), true).ok());
+
+  auto key = check_user_mounts({{(home_ / ".ssh" / "keys").string(), "/k", true, false}},
+                               home_.string(), false);
+  EXPECT_FALSE(key.ok());
+}
+
+}  // namespace
+}  // namespace cx::runtime
