@@ -83,10 +83,10 @@ Result<StsEndpoint> resolve_sts_endpoint(std::string_view region, const EnvLooku
     return make_error("AWS_STS_REGIONAL_ENDPOINTS is '" + mode + "'",
                       "set it to 'regional' or 'legacy', or unset it");
   }
-  bool global = region.empty() || region == "aws-global" ||
-                (mode == "legacy" && std::find(kLegacyGlobalRegions.begin(),
-                                               kLegacyGlobalRegions.end(),
-                                               region) != kLegacyGlobalRegions.end());
+  bool global =
+      region.empty() || region == "aws-global" ||
+      (mode == "legacy" && std::find(kLegacyGlobalRegions.begin(), kLegacyGlobalRegions.end(),
+                                     region) != kLegacyGlobalRegions.end());
   if (global) return StsEndpoint{std::string(kGlobalUrl), std::string(kGlobalRegion), false};
   return StsEndpoint{"https://sts." + std::string(region) + "." + dns_suffix(region),
                      signing_region, false};

@@ -43,9 +43,9 @@ Status validate_session_name(std::string_view name) {
       "use 2 to 64 letters, digits or _+=,.@- in CX_ROLE_SESSION_NAME, or unset it for the "
       "default cx-USER-PROJECT";
   if (name.size() < 2 || name.size() > kMaxSessionNameLength) {
-    return make_error("CX_ROLE_SESSION_NAME must be 2 to 64 characters long, not " +
-                          std::to_string(name.size()),
-                      hint);
+    return make_error(
+        "CX_ROLE_SESSION_NAME must be 2 to 64 characters long, not " + std::to_string(name.size()),
+        hint);
   }
   for (std::size_t i = 0; i < name.size(); ++i) {
     if (!allowed(static_cast<unsigned char>(name[i]))) {

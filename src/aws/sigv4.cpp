@@ -85,8 +85,8 @@ std::string canonical_uri(std::string_view raw_path) {
   }
   // A trailing slash is part of the resource name; a trailing dot segment
   // (`/a/..`, `/.`) resolves to a directory too.
-  bool trailing = !raw_path.empty() && (raw_path.back() == '/' || raw_path.ends_with("/.") ||
-                                        raw_path.ends_with("/.."));
+  bool trailing = !raw_path.empty() &&
+                  (raw_path.back() == '/' || raw_path.ends_with("/.") || raw_path.ends_with("/.."));
   if (path.empty() || trailing) path.push_back('/');
   return percent_encode(path, /*keep_slash=*/true);
 }
@@ -163,8 +163,8 @@ std::string credential_scope(std::string_view date, std::string_view region,
 
 std::string string_to_sign(std::string_view amz_date, std::string_view scope,
                            std::string_view canonical_request) {
-  return std::string(kAlgorithm) + "\n" + std::string(amz_date) + "\n" + std::string(scope) +
-         "\n" + to_hex(sha256(canonical_request));
+  return std::string(kAlgorithm) + "\n" + std::string(amz_date) + "\n" + std::string(scope) + "\n" +
+         to_hex(sha256(canonical_request));
 }
 
 std::string signing_key(std::string_view secret_access_key, std::string_view date,
@@ -203,8 +203,8 @@ Status sign(HttpRequest& req, const Credentials& creds, std::string_view region,
   std::string payload_hash = to_hex(sha256(req.body));
   if (service == "s3") set_header(req.headers, "X-Amz-Content-Sha256", payload_hash);
 
-  CanonicalRequest creq = canonical_request(req.method, url->path, url->query, req.headers,
-                                            payload_hash);
+  CanonicalRequest creq =
+      canonical_request(req.method, url->path, url->query, req.headers, payload_hash);
   std::string date = date_time.substr(0, 8);
   std::string scope = credential_scope(date, region, service);
   std::string sts = string_to_sign(date_time, scope, creq.text);

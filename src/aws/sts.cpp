@@ -21,9 +21,7 @@ std::string transport_detail(const std::string& message) {
   return message;
 }
 
-std::string attempts_words(int n) {
-  return n == 1 ? "1 attempt" : std::to_string(n) + " attempts";
-}
+std::string attempts_words(int n) { return n == 1 ? "1 attempt" : std::to_string(n) + " attempts"; }
 
 std::string content_type(const HttpResponse& res) {
   auto it = res.headers.find("content-type");
@@ -49,8 +47,8 @@ struct Failure {
 
 }  // namespace
 
-StsClient::StsClient(HttpClient& http, StsEndpoint endpoint, const Clock& clock,
-                     RetryPolicy policy, RetryHooks hooks)
+StsClient::StsClient(HttpClient& http, StsEndpoint endpoint, const Clock& clock, RetryPolicy policy,
+                     RetryHooks hooks)
     : http_(http),
       endpoint_(std::move(endpoint)),
       clock_(clock),
@@ -119,14 +117,14 @@ Result<std::string> StsClient::call(const Params& params, const Credentials* sou
   }
   switch (last->kind) {
     case Failure::kTransport:
-      return make_error("cannot reach STS at " + shown_url + ": " + last->detail + " (" + tries +
-                            ")",
-                        "check the network and HTTPS_PROXY / NO_PROXY, or set "
-                        "AWS_ENDPOINT_URL_STS to an STS endpoint this machine can reach");
+      return make_error(
+          "cannot reach STS at " + shown_url + ": " + last->detail + " (" + tries + ")",
+          "check the network and HTTPS_PROXY / NO_PROXY, or set "
+          "AWS_ENDPOINT_URL_STS to an STS endpoint this machine can reach");
     case Failure::kThrottled:
-      return make_error("STS kept throttling " + ctx.action + " (" + last->detail + ") after " +
-                            tries,
-                        "wait a minute and retry; every call in the account shares the STS quota");
+      return make_error(
+          "STS kept throttling " + ctx.action + " (" + last->detail + ") after " + tries,
+          "wait a minute and retry; every call in the account shares the STS quota");
     case Failure::kServer:
       return make_error("STS answered " + ctx.action + " with HTTP " +
                             std::to_string(last->status) + " after " + tries +
@@ -137,18 +135,20 @@ Result<std::string> StsClient::call(const Params& params, const Credentials* sou
   return make_error("unreachable");
 }
 
-Result<AssumedRole> StsClient::assume_role(const Credentials& source,
-                                           const AssumeRoleParams& p, const SourceIdentity& who) {
-  Params params{{"Action", "AssumeRole"}, {"Version", kVersion}, {"RoleArn", p.role_arn},
+Result<AssumedRole> StsClient::assume_role(const Credentials& source, const AssumeRoleParams& p,
+                                           const SourceIdentity& who) {
+  Params params{{"Action", "AssumeRole"},
+                {"Version", kVersion},
+                {"RoleArn", p.role_arn},
                 {"RoleSessionName", p.session_name}};
   add_duration(params, p.duration_seconds);
   add_optional(params, "ExternalId", p.external_id);
   add_optional(params, "Policy", p.policy);
   add_optional(params, "SerialNumber", p.serial_number);
   add_optional(params, "TokenCode", p.token_code);
-  StsCallContext ctx{"AssumeRole",      p.role_arn,         p.duration_seconds,
-                     !p.external_id.empty(), !p.token_code.empty(), !p.policy.empty(),
-                     endpoint_.signing_region, who};
+  StsCallContext ctx{
+      "AssumeRole",          p.role_arn,        p.duration_seconds,       !p.external_id.empty(),
+      !p.token_code.empty(), !p.policy.empty(), endpoint_.signing_region, who};
   auto body = call(params, &source, ctx);
   if (!body) return body.error();
   return parse_credentials_result(*body, "AssumeRole");
@@ -161,8 +161,8 @@ Result<Credentials> StsClient::get_session_token(const Credentials& source,
   add_duration(params, p.duration_seconds);
   add_optional(params, "SerialNumber", p.serial_number);
   add_optional(params, "TokenCode", p.token_code);
-  StsCallContext ctx{"GetSessionToken",        "", p.duration_seconds, false, !p.token_code.empty(),
-                     false, endpoint_.signing_region, who};
+  StsCallContext ctx{"GetSessionToken",     "",    p.duration_seconds,       false,
+                     !p.token_code.empty(), false, endpoint_.signing_region, who};
   auto body = call(params, &source, ctx);
   if (!body) return body.error();
   auto parsed = parse_credentials_result(*body, "GetSessionToken");
@@ -178,8 +178,9 @@ Result<AssumedRole> StsClient::assume_role_with_web_identity(
                 {"RoleSessionName", p.session_name},
                 {"WebIdentityToken", p.web_identity_token}};
   add_duration(params, p.duration_seconds);
-  StsCallContext ctx{"AssumeRoleWithWebIdentity", p.role_arn, p.duration_seconds, false, false,
-                     false, endpoint_.signing_region, {}};
+  StsCallContext ctx{
+      "AssumeRoleWithWebIdentity", p.role_arn, p.duration_seconds, false, false, false,
+      endpoint_.signing_region,    {}};
   auto body = call(params, nullptr, ctx);
   if (!body) return body.error();
   return parse_credentials_result(*body, "AssumeRoleWithWebIdentity");
@@ -188,7 +189,7 @@ Result<AssumedRole> StsClient::assume_role_with_web_identity(
 Result<CallerIdentity> StsClient::get_caller_identity(const Credentials& source,
                                                       const SourceIdentity& who) {
   Params params{{"Action", "GetCallerIdentity"}, {"Version", kVersion}};
-  StsCallContext ctx{"GetCallerIdentity", "", std::nullopt, false, false, false,
+  StsCallContext ctx{"GetCallerIdentity",      "", std::nullopt, false, false, false,
                      endpoint_.signing_region, who};
   auto body = call(params, &source, ctx);
   if (!body) return body.error();

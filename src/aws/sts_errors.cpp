@@ -31,12 +31,11 @@ Error access_denied(const StsErrorDocument& doc, const StsCallContext& ctx) {
                       "enter the current code of your MFA device; each code works only once");
   }
   if (ctx.action == "AssumeRoleWithWebIdentity") {
-    return make_error(with_message("STS refused to let the web identity assume role " +
-                                       ctx.role_arn,
-                                   doc),
-                      "the role's trust policy must allow the identity provider (Federated "
-                      "principal) to call sts:AssumeRoleWithWebIdentity, with conditions that "
-                      "match the token's aud and sub");
+    return make_error(
+        with_message("STS refused to let the web identity assume role " + ctx.role_arn, doc),
+        "the role's trust policy must allow the identity provider (Federated "
+        "principal) to call sts:AssumeRoleWithWebIdentity, with conditions that "
+        "match the token's aud and sub");
   }
   if (ctx.action != "AssumeRole") {
     return make_error(with_message("STS denied " + ctx.action, doc),
@@ -64,13 +63,12 @@ Error duration_error(const StsErrorDocument& doc, const StsCallContext& ctx) {
     return make_error(with_message("STS refused the duration of " + ctx.action, doc),
                       "lower AWS_SESSION_DURATION");
   }
-  return make_error(
-      "the session duration " + asked + " exceeds the maximum session duration of role " +
-          ctx.role_arn,
-      "raise it with `aws iam update-role --role-name " + role_name(ctx.role_arn) +
-          " --max-session-duration " +
-          (ctx.duration_seconds ? std::to_string(*ctx.duration_seconds) : "SECONDS") +
-          "`, or lower AWS_SESSION_DURATION");
+  return make_error("the session duration " + asked +
+                        " exceeds the maximum session duration of role " + ctx.role_arn,
+                    "raise it with `aws iam update-role --role-name " + role_name(ctx.role_arn) +
+                        " --max-session-duration " +
+                        (ctx.duration_seconds ? std::to_string(*ctx.duration_seconds) : "SECONDS") +
+                        "`, or lower AWS_SESSION_DURATION");
 }
 
 }  // namespace
@@ -95,9 +93,9 @@ Error explain_sts_error(const StsErrorDocument& doc, const StsCallContext& ctx) 
                       "synchronise the system clock (for example with NTP) and retry");
   }
   if (code == "SignatureDoesNotMatch") {
-    return make_error("the secret access key of " + source_words(src) +
-                          " does not match its access key id",
-                      "fix aws_secret_access_key for the profile, or create a new access key");
+    return make_error(
+        "the secret access key of " + source_words(src) + " does not match its access key id",
+        "fix aws_secret_access_key for the profile, or create a new access key");
   }
   if (code == "RequestExpired") {
     return make_error("STS refused the request because this computer's clock is off",

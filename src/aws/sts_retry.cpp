@@ -14,13 +14,12 @@ RetryHooks RetryHooks::real() {
     std::mt19937_64 gen{std::random_device{}()};
   };
   auto rng = std::make_shared<Rng>();
-  return RetryHooks{
-      [](Millis d) { std::this_thread::sleep_for(d); },
-      [rng] {
-        std::lock_guard lock(rng->mu);
-        return std::uniform_real_distribution<double>(0.0, 1.0)(rng->gen);
-      },
-      [] { return std::chrono::steady_clock::now(); }};
+  return RetryHooks{[](Millis d) { std::this_thread::sleep_for(d); },
+                    [rng] {
+                      std::lock_guard lock(rng->mu);
+                      return std::uniform_real_distribution<double>(0.0, 1.0)(rng->gen);
+                    },
+                    [] { return std::chrono::steady_clock::now(); }};
 }
 
 Millis backoff_delay(const RetryPolicy& policy, int retry, double uniform) {

@@ -20,7 +20,7 @@ struct StsErrorDocument {
 
 struct AssumedRole {
   Credentials credentials;
-  std::string arn;              // AssumedRoleUser/Arn (arn:aws:sts::ACCOUNT:assumed-role/NAME/SESSION)
+  std::string arn;  // AssumedRoleUser/Arn (arn:aws:sts::ACCOUNT:assumed-role/NAME/SESSION)
   std::string assumed_role_id;  // AssumedRoleUser/AssumedRoleId (AROA...:SESSION)
 };
 

@@ -42,12 +42,14 @@ Result<Url> parse_url(std::string_view url) {
   auto sep = url.find("://");
   if (sep == std::string_view::npos) return bad("no scheme");
   out.scheme = lower(url.substr(0, sep));
-  if (out.scheme != "http" && out.scheme != "https") return bad("only http and https are supported");
+  if (out.scheme != "http" && out.scheme != "https")
+    return bad("only http and https are supported");
   std::string_view rest = url.substr(sep + 3);
   auto end = rest.find_first_of("/?#");
   std::string_view authority = rest.substr(0, end);
   rest = end == std::string_view::npos ? std::string_view{} : rest.substr(end);
-  if (authority.find('@') != std::string_view::npos) return bad("user names in URLs are not supported");
+  if (authority.find('@') != std::string_view::npos)
+    return bad("user names in URLs are not supported");
   if (!authority.empty() && authority.front() == '[') {
     auto close = authority.find(']');
     if (close == std::string_view::npos) return bad("unterminated IPv6 address");

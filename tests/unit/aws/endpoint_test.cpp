@@ -38,7 +38,8 @@ TEST(Endpoint, ChinaAndIsolatedPartitions) {
 
 TEST(Endpoint, LegacyUsesGlobalForTheOldRegionsOnly) {
   std::map<std::string, std::string> legacy{{"AWS_STS_REGIONAL_ENDPOINTS", "legacy"}};
-  for (const char* region : {"us-east-1", "us-west-2", "eu-west-1", "ap-southeast-2", "sa-east-1"}) {
+  for (const char* region :
+       {"us-east-1", "us-west-2", "eu-west-1", "ap-southeast-2", "sa-east-1"}) {
     auto e = resolve(region, legacy);
     EXPECT_EQ(e.url, "https://sts.amazonaws.com") << region;
     EXPECT_EQ(e.signing_region, "us-east-1") << region;

@@ -34,8 +34,7 @@ fs::path suite_dir() { return fs::path(CX_TESTDATA_DIR) / "sigv4" / "aws-sig-v4-
 std::vector<std::string> suite_cases() {
   std::vector<std::string> cases;
   for (const auto& e : fs::recursive_directory_iterator(suite_dir())) {
-    if (e.path().extension() == ".req" &&
-        e.path().stem() == e.path().parent_path().filename()) {
+    if (e.path().extension() == ".req" && e.path().stem() == e.path().parent_path().filename()) {
       cases.push_back(fs::relative(e.path().parent_path(), suite_dir()).generic_string());
     }
   }
@@ -77,7 +76,11 @@ Files load(const std::string& rel) {
   fs::path dir = suite_dir() / rel;
   std::string name = dir.filename().string();
   auto f = [&](const char* ext) { return read_file(dir / (name + ext)); };
-  return Files{name, f(".creq"), f(".sts"), f(".authz"), parse_suite_request(f(".req")),
+  return Files{name,
+               f(".creq"),
+               f(".sts"),
+               f(".authz"),
+               parse_suite_request(f(".req")),
                parse_suite_request(f(".sreq"))};
 }
 
@@ -125,8 +128,8 @@ TEST_P(SigV4Suite, CanonicalRequestStringToSignAndAuthorization) {
   EXPECT_EQ(sts, f.sts);
   // -parameters lists the Content-Length it did not sign; the other case's
   // .authz matches the request it signed.
-  std::string listed = f.name == "post-x-www-form-urlencoded" ? actual.signed_headers
-                                                               : creq.signed_headers;
+  std::string listed =
+      f.name == "post-x-www-form-urlencoded" ? actual.signed_headers : creq.signed_headers;
   EXPECT_EQ(authorization(kAccessKey, scope, listed, signature(key, sts)), f.authz);
 }
 
@@ -140,11 +143,12 @@ TEST_P(SigV4Suite, SignProducesTheSignedRequest) {
 
   HttpRequest req;
   req.method = input.method;
-  req.url = "https://example.amazonaws.com" + input.path +
-            (input.query.empty() ? "" : "?" + input.query);
+  req.url =
+      "https://example.amazonaws.com" + input.path + (input.query.empty() ? "" : "?" + input.query);
   req.headers = input.headers;
   req.body = input.body;
-  ASSERT_TRUE(sign(req, creds, kRegion, kService, parse_amz_date(header(input, "x-amz-date"))).ok());
+  ASSERT_TRUE(
+      sign(req, creds, kRegion, kService, parse_amz_date(header(input, "x-amz-date"))).ok());
 
   ASSERT_FALSE(req.headers.empty());
   EXPECT_EQ(req.headers.back().first, "Authorization");
@@ -208,7 +212,7 @@ TEST(SigV4, SignStsRequestWithSessionToken) {
   std::vector<std::string> names;
   for (const auto& h : req.headers) names.push_back(h.first);
   EXPECT_EQ(names, (std::vector<std::string>{"Content-Type", "Host", "X-Amz-Date",
-                                              "X-Amz-Security-Token", "Authorization"}));
+                                             "X-Amz-Security-Token", "Authorization"}));
   EXPECT_EQ(req.headers[1].second, "sts.eu-west-1.amazonaws.com");
   EXPECT_EQ(req.headers[2].second, "20240102T030405Z");
   const std::string& authz = req.headers.back().second;
@@ -246,9 +250,8 @@ TEST(SigV4, S3GetsAContentHashHeader) {
 TEST(SigV4, SignRefusesABadUrl) {
   HttpRequest req;
   req.url = "sts.amazonaws.com";
-  EXPECT_FALSE(sign(req, Credentials{"AKID", "s", "", std::nullopt}, "us-east-1", "sts",
-                    SystemTime{})
-                   .ok());
+  EXPECT_FALSE(
+      sign(req, Credentials{"AKID", "s", "", std::nullopt}, "us-east-1", "sts", SystemTime{}).ok());
 }
 
 }  // namespace

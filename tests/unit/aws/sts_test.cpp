@@ -70,7 +70,8 @@ TEST_F(StsClientTest, AssumeRoleSendsASignedFormPost) {
   http.respond(200, kCreds);
   AssumeRoleParams p = role();
   p.external_id = "ext id";
-  p.policy = R"({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:Get*", "Resource": "arn:aws:s3:::a+b/*"}]})";
+  p.policy =
+      R"({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:Get*", "Resource": "arn:aws:s3:::a+b/*"}]})";
   p.serial_number = "arn:aws:iam::123456789012:mfa/alice";
   p.token_code = "123456";
   auto r = client().assume_role(source, p, {"dev", false});
@@ -96,11 +97,12 @@ TEST_F(StsClientTest, AssumeRoleSendsASignedFormPost) {
   EXPECT_EQ(header(req, "X-Amz-Date"), "20240102T030405Z");
   EXPECT_EQ(header(req, "X-Amz-Security-Token"), "");
   EXPECT_EQ(header(req, "X-Amz-Content-Sha256"), "");
-  EXPECT_EQ(header(req, "Authorization")
-                .rfind("AWS4-HMAC-SHA256 Credential=AKIDSOURCE/20240102/eu-west-1/sts/aws4_request, "
-                       "SignedHeaders=content-type;host;x-amz-date, Signature=",
-                       0),
-            0u)
+  EXPECT_EQ(
+      header(req, "Authorization")
+          .rfind("AWS4-HMAC-SHA256 Credential=AKIDSOURCE/20240102/eu-west-1/sts/aws4_request, "
+                 "SignedHeaders=content-type;host;x-amz-date, Signature=",
+                 0),
+      0u)
       << header(req, "Authorization");
   EXPECT_EQ(req.timeout, Millis(10000));
 }
@@ -128,7 +130,8 @@ TEST_F(StsClientTest, TemporarySourceCredentialsSignTheToken) {
 
 TEST_F(StsClientTest, GlobalEndpointSignsForUsEast1) {
   http.respond(200, kCreds);
-  ASSERT_TRUE(client({"https://sts.amazonaws.com", "us-east-1", false}).assume_role(source, role()).ok());
+  ASSERT_TRUE(
+      client({"https://sts.amazonaws.com", "us-east-1", false}).assume_role(source, role()).ok());
   EXPECT_NE(header(http.requests[0], "Authorization").find("/us-east-1/sts/aws4_request"),
             std::string::npos);
 }
@@ -202,7 +205,8 @@ TEST_F(StsClientTest, AccessDeniedNamesTheRoleAndIsNotRetried) {
 }
 
 TEST_F(StsClientTest, ExpiredSsoTokenSaysToLogIn) {
-  http.respond(400, error_xml("ExpiredToken", "The security token included in the request is expired"));
+  http.respond(400,
+               error_xml("ExpiredToken", "The security token included in the request is expired"));
   source.session_token = "old";
   auto r = client().assume_role(source, role(), {"corp-sso", true});
   ASSERT_FALSE(r.ok());
@@ -257,13 +261,15 @@ TEST_F(StsClientTest, ServerErrorsAreRetriedThenReported) {
   auto r = client().get_caller_identity(source);
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(http.requests.size(), 4u);
-  EXPECT_EQ(r.error().message,
-            "STS answered GetCallerIdentity with HTTP 500 after 4 attempts (InternalFailure: oops)");
+  EXPECT_EQ(
+      r.error().message,
+      "STS answered GetCallerIdentity with HTTP 500 after 4 attempts (InternalFailure: oops)");
 }
 
 TEST_F(StsClientTest, NetworkDownSaysWhichEndpointAndHowToChangeIt) {
-  http.fail("cannot reach https://sts.eu-west-1.amazonaws.com/: Could not resolve host: "
-            "sts.eu-west-1.amazonaws.com");
+  http.fail(
+      "cannot reach https://sts.eu-west-1.amazonaws.com/: Could not resolve host: "
+      "sts.eu-west-1.amazonaws.com");
   auto r = client().assume_role(source, role());
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(http.requests.size(), 4u);
@@ -307,15 +313,17 @@ TEST_F(StsClientTest, HtmlErrorPageIsAClearError) {
 
 TEST_F(StsClientTest, CustomEndpointIsUsedAsGiven) {
   http.respond(200, kCreds);
-  ASSERT_TRUE(client({"http://127.0.0.1:5055", "eu-west-1", true}).assume_role(source, role()).ok());
+  ASSERT_TRUE(
+      client({"http://127.0.0.1:5055", "eu-west-1", true}).assume_role(source, role()).ok());
   EXPECT_EQ(http.requests[0].url, "http://127.0.0.1:5055");
   EXPECT_EQ(header(http.requests[0], "Host"), "127.0.0.1:5055");
 }
 
 TEST_F(StsClientTest, SecretsNeverAppearInErrors) {
   source.session_token = "sourcetoken";
-  http.respond(400, error_xml("SignatureDoesNotMatch", "The request signature we calculated does "
-                                                       "not match the signature you provided."));
+  http.respond(400, error_xml("SignatureDoesNotMatch",
+                              "The request signature we calculated does "
+                              "not match the signature you provided."));
   auto r = client().assume_role(source, role(), {"dev", false});
   ASSERT_FALSE(r.ok());
   for (const std::string& text : {r.error().message, r.error().hint}) {

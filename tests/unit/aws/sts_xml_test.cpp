@@ -7,7 +7,8 @@
 namespace cx::aws {
 namespace {
 
-constexpr const char* kAssumeRole = R"(<AssumeRoleResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/">
+constexpr const char* kAssumeRole =
+    R"(<AssumeRoleResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/">
   <AssumeRoleResult>
     <SourceIdentity>alice</SourceIdentity>
     <AssumedRoleUser>
@@ -61,8 +62,8 @@ TEST(StsXml, RefusesWrongOrIncompleteDocuments) {
   ASSERT_FALSE(wrong_action.ok());
   EXPECT_NE(wrong_action.error().message.find("GetSessionTokenResponse"), std::string::npos);
 
-  auto html = parse_credentials_result("<html><body>Login to the proxy</body></html>",
-                                       "AssumeRole");
+  auto html =
+      parse_credentials_result("<html><body>Login to the proxy</body></html>", "AssumeRole");
   ASSERT_FALSE(html.ok());
   EXPECT_FALSE(html.error().hint.empty());
 

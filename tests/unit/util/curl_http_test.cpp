@@ -123,8 +123,7 @@ TEST_F(CurlHttpTest, PostsBodyAndHeadersAndLowerCasesResponseHeaders) {
   const std::string& got = server.received();
   EXPECT_EQ(got.rfind("POST /path?x=1 HTTP/1.1\r\n", 0), 0u) << got;
   EXPECT_NE(got.find("\r\nX-Custom: v\r\n"), std::string::npos);
-  EXPECT_NE(got.find("\r\nContent-Type: application/x-www-form-urlencoded\r\n"),
-            std::string::npos);
+  EXPECT_NE(got.find("\r\nContent-Type: application/x-www-form-urlencoded\r\n"), std::string::npos);
   EXPECT_EQ(got.find("Expect:"), std::string::npos);
   EXPECT_EQ(got.substr(got.size() - req.body.size()), req.body);
 }
@@ -159,9 +158,8 @@ TEST_F(CurlHttpTest, RefusedConnectionIsAClearError) {
   req.url = "http://127.0.0.1:" + std::to_string(port) + "/secret?token=abc";
   auto res = client.send(req);
   ASSERT_FALSE(res.ok());
-  EXPECT_EQ(res.error().message.rfind("cannot reach http://127.0.0.1:" + std::to_string(port) +
-                                          "/secret: ",
-                                      0),
+  EXPECT_EQ(res.error().message.rfind(
+                "cannot reach http://127.0.0.1:" + std::to_string(port) + "/secret: ", 0),
             0u)
       << res.error().message;
   EXPECT_EQ(res.error().message.find("token=abc"), std::string::npos);
