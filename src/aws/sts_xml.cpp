@@ -69,7 +69,9 @@ std::optional<StsErrorDocument> parse_error_document(std::string_view body) {
   pugi::xml_document doc;
   if (!load(doc, body)) return std::nullopt;
   pugi::xml_node root = doc.child("ErrorResponse");
+  // Real STS: ErrorResponse/Error. moto and other stand-ins nest it in Errors.
   pugi::xml_node error = root.child("Error");
+  if (!error) error = root.child("Errors").child("Error");
   if (!error) return std::nullopt;
   StsErrorDocument out{text(error.child("Type")), text(error.child("Code")),
                        text(error.child("Message")), text(root.child("RequestId"))};

@@ -23,6 +23,19 @@ std::string lower(std::string_view s) {
   return out;
 }
 
+std::string form_component(std::string_view s) {
+  std::string out;
+  size_t start = 0;
+  for (size_t i = 0; i <= s.size(); ++i) {
+    if (i == s.size() || s[i] == ' ') {
+      out += percent_encode(s.substr(start, i - start));
+      if (i < s.size()) out.push_back('+');
+      start = i + 1;
+    }
+  }
+  return out;
+}
+
 }  // namespace
 
 std::string Url::authority() const {
@@ -115,9 +128,9 @@ std::string form_encode(const std::vector<std::pair<std::string, std::string>>& 
   std::string out;
   for (const auto& [key, value] : params) {
     if (!out.empty()) out.push_back('&');
-    out += percent_encode(key);
+    out += form_component(key);
     out.push_back('=');
-    out += percent_encode(value);
+    out += form_component(value);
   }
   return out;
 }

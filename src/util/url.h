@@ -35,7 +35,10 @@ std::string percent_encode(std::string_view s, bool keep_slash = false);
 // Decodes %XX escapes; a malformed escape is kept literally. '+' stays '+'.
 std::string percent_decode(std::string_view s);
 
-// Returns `k1=v1&k2=v2` with keys and values percent-encoded, in order.
+// Returns `k1=v1&k2=v2` in order, application/x-www-form-urlencoded: as
+// percent_encode() but a space is '+'. That is the body botocore sends, and
+// stand-ins such as moto re-encode the parsed form this way to check the
+// signature (real STS hashes the bytes it receives, so both would do there).
 std::string form_encode(const std::vector<std::pair<std::string, std::string>>& params);
 
 }  // namespace cx

@@ -87,10 +87,10 @@ TEST_F(StsClientTest, AssumeRoleSendsASignedFormPost) {
   EXPECT_EQ(req.body,
             "Action=AssumeRole&Version=2011-06-15"
             "&RoleArn=arn%3Aaws%3Aiam%3A%3A123456789012%3Arole%2Fteam%2Fdemo"
-            "&RoleSessionName=cx-alice-repo&DurationSeconds=3600&ExternalId=ext%20id"
-            "&Policy=%7B%22Version%22%3A%20%222012-10-17%22%2C%20%22Statement%22%3A%20%5B%7B"
-            "%22Effect%22%3A%20%22Allow%22%2C%20%22Action%22%3A%20%22s3%3AGet%2A%22%2C%20"
-            "%22Resource%22%3A%20%22arn%3Aaws%3As3%3A%3A%3Aa%2Bb%2F%2A%22%7D%5D%7D"
+            "&RoleSessionName=cx-alice-repo&DurationSeconds=3600&ExternalId=ext+id"
+            "&Policy=%7B%22Version%22%3A+%222012-10-17%22%2C+%22Statement%22%3A+%5B%7B"
+            "%22Effect%22%3A+%22Allow%22%2C+%22Action%22%3A+%22s3%3AGet%2A%22%2C+"
+            "%22Resource%22%3A+%22arn%3Aaws%3As3%3A%3A%3Aa%2Bb%2F%2A%22%7D%5D%7D"
             "&SerialNumber=arn%3Aaws%3Aiam%3A%3A123456789012%3Amfa%2Falice&TokenCode=123456");
   EXPECT_EQ(header(req, "Content-Type"), "application/x-www-form-urlencoded; charset=utf-8");
   EXPECT_EQ(header(req, "Host"), "sts.eu-west-1.amazonaws.com");

@@ -111,6 +111,12 @@ TEST(StsXml, ParsesErrorDocument) {
   EXPECT_EQ(e->code, "AccessDenied");
   EXPECT_EQ(e->message, "User: arn:aws:iam::1:user/a is not authorized to perform: sts:AssumeRole");
   EXPECT_EQ(e->request_id, "req-1");
+  auto moto = parse_error_document(
+      "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<ErrorResponse><Errors><Error><Code>"
+      "SignatureDoesNotMatch</Code><Message>m</Message><Type>Sender</Type></Error></Errors>"
+      "</ErrorResponse>");
+  ASSERT_TRUE(moto.has_value());
+  EXPECT_EQ(moto->code, "SignatureDoesNotMatch");
   EXPECT_FALSE(parse_error_document("<html>502 Bad Gateway</html>").has_value());
   EXPECT_FALSE(parse_error_document("Bad Gateway").has_value());
   EXPECT_FALSE(parse_error_document("<ErrorResponse><Error/></ErrorResponse>").has_value());

@@ -53,7 +53,8 @@ TEST(Url, PercentDecodingKeepsMalformedEscapes) {
 
 TEST(Url, FormEncodingKeepsOrder) {
   EXPECT_EQ(form_encode({{"Action", "AssumeRole"}, {"Policy", "{\"a\": \"b+c\"}"}, {"Empty", ""}}),
-            "Action=AssumeRole&Policy=%7B%22a%22%3A%20%22b%2Bc%22%7D&Empty=");
+            "Action=AssumeRole&Policy=%7B%22a%22%3A+%22b%2Bc%22%7D&Empty=");
+  EXPECT_EQ(form_encode({{"a b", "  "}}), "a+b=++");
   EXPECT_EQ(form_encode({}), "");
 }
 
