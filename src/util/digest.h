@@ -1,0 +1,16 @@
+#pragma once
+// SHA-256 and HMAC-SHA256 on OpenSSL, returning raw bytes (see util/hex.h
+// for the printable form).
+
+#include <string>
+#include <string_view>
+
+namespace cx {
+
+// Returns the 32-byte SHA-256 digest of `data`.
+std::string sha256(std::string_view data);
+
+// Returns the 32-byte HMAC-SHA256 of `data` under `key`.
+std::string hmac_sha256(std::string_view key, std::string_view data);
+
+}  // namespace cx

@@ -1,0 +1,27 @@
+#include "util/digest.h"
+
+#include <gtest/gtest.h>
+
+#include "util/hex.h"
+
+namespace cx {
+namespace {
+
+TEST(Digest, Sha256KnownVectors) {
+  EXPECT_EQ(to_hex(sha256("")), "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+  EXPECT_EQ(to_hex(sha256("abc")),
+            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+}
+
+TEST(Digest, HmacSha256Rfc4231Case2) {
+  EXPECT_EQ(to_hex(hmac_sha256("Jefe", "what do ya want for nothing?")),
+            "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");
+}
+
+TEST(Hex, LowerCaseTwoDigitsPerByte) {
+  EXPECT_EQ(to_hex(std::string("\x00\x0f\xff", 3)), "000fff");
+  EXPECT_EQ(to_hex(""), "");
+}
+
+}  // namespace
+}  // namespace cx
