@@ -53,13 +53,13 @@ Result<Credentials> source_credentials(const profile::CredentialChain& chain,
   for (const auto& hop : chain.hops) {
     AssumeRoleParams p;
     p.role_arn = hop.role_arn;
-    p.session_name = hop.role_session_name.empty()
-                         ? sanitize_session_name("cx-" + hop.profile)
-                         : hop.role_session_name;
+    p.session_name = hop.role_session_name.empty() ? sanitize_session_name("cx-" + hop.profile)
+                                                   : hop.role_session_name;
     p.duration_seconds = hop.duration_seconds;
     p.external_id = hop.external_id;
     if (!hop.mfa_serial.empty())
-      return make_error("profile \"" + hop.profile + "\" needs an MFA code (mfa_serial), which "
+      return make_error("profile \"" + hop.profile +
+                        "\" needs an MFA code (mfa_serial), which "
                         "this version of cx cannot ask for yet");
     SourceIdentity who;
     who.profile = hop.profile;

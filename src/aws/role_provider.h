@@ -37,8 +37,7 @@ struct ProviderContext {
 
 // Returns the source credentials of `chain`: its base, then every hop assumed
 // in order.
-Result<Credentials> source_credentials(const profile::CredentialChain& chain,
-                                       ProviderContext& ctx);
+Result<Credentials> source_credentials(const profile::CredentialChain& chain, ProviderContext& ctx);
 
 // Assumes `req.role_arn` with `source`; caps the duration at 3600 s (with a
 // notice) when `source` is itself temporary, as STS requires for role chaining.

@@ -50,7 +50,8 @@ std::string newest_claude_version() {
   if (!r || r->exit_code != 0) return {};
   std::string v = r->out;
   while (!v.empty() && (v.back() == '\n' || v.back() == '\r' || v.back() == ' ')) v.pop_back();
-  if (v.empty() || v.find_first_not_of("0123456789.-abcdefghijklmnopqrstuvwxyz") != std::string::npos)
+  if (v.empty() ||
+      v.find_first_not_of("0123456789.-abcdefghijklmnopqrstuvwxyz") != std::string::npos)
     return {};
   return v;
 }
@@ -93,7 +94,8 @@ int cmd_build(const Invocation& inv) {
   if (code != 0) {
     throw Fatal(std::string(runtime::runtime_name(rt.kind)) + " build failed (exit " +
                     std::to_string(code) + ")",
-                kExitFailure, "the build output above says why; cx build --print shows the Containerfile");
+                kExitFailure,
+                "the build output above says why; cx build --print shows the Containerfile");
   }
 
   // Ask the image itself, so the version reported is the one it holds.

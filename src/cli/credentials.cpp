@@ -46,8 +46,10 @@ AgentCredentials agent_credentials(const config::Settings& s, const std::string&
   auto chain = unwrap(aws::profile::resolve_source_chain(profiles, configured, env), exit_code);
 
   std::string region;
-  if (s.aws_region) region = *s.aws_region;
-  else if (auto r = aws::profile::resolve_region(profiles, chain.profile, env)) region = *r;
+  if (s.aws_region)
+    region = *s.aws_region;
+  else if (auto r = aws::profile::resolve_region(profiles, chain.profile, env))
+    region = *r;
   if (region.empty())
     throw Fatal("no AWS region for the session", exit_code,
                 "set AWS_REGION in " + s.path + " (the Bedrock region, e.g. us-east-1)");
@@ -63,16 +65,17 @@ AgentCredentials agent_credentials(const config::Settings& s, const std::string&
 
   CurlHttpClient http;
   SystemClock clock;
-  aws::ProviderContext ctx{http, clock, env, region,
-                           [](const std::string& n) { std::fprintf(stderr, "cx: notice: %s\n", n.c_str()); }};
+  aws::ProviderContext ctx{http, clock, env, region, [](const std::string& n) {
+                             std::fprintf(stderr, "cx: notice: %s\n", n.c_str());
+                           }};
   auto source = unwrap(aws::source_credentials(chain, ctx), exit_code);
 
   aws::RoleRequest req;
   req.role_arn = s.aws_iam_role;
   req.session_name = s.role_session_name
                          ? *s.role_session_name
-                         : aws::default_session_name(user_name(),
-                                                     std::filesystem::path(project_dir).filename().string());
+                         : aws::default_session_name(
+                               user_name(), std::filesystem::path(project_dir).filename().string());
   req.duration_seconds = s.session_duration;
   if (s.external_id) req.external_id = *s.external_id;
   if (s.session_policy) req.policy = read_policy_file(*s.session_policy, exit_code);

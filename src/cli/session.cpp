@@ -81,8 +81,8 @@ int cmd_session(const Invocation& inv) {
   if (inv.run.persist) s.persist = *config::parse_persist_mode(*inv.run.persist);
 
   if (s.credentials == config::CredentialsMode::kBroker)
-    throw Fatal("CX_CREDENTIALS=broker (the default) is not available in this version of cx", kStart,
-                "set CX_CREDENTIALS=env in " + s.path);
+    throw Fatal("CX_CREDENTIALS=broker (the default) is not available in this version of cx",
+                kStart, "set CX_CREDENTIALS=env in " + s.path);
   if (s.network == config::NetworkMode::kAllowlist)
     throw Fatal("CX_NETWORK=allowlist (the default) is not available in this version of cx", kStart,
                 "set CX_NETWORK=open in " + s.path + ", or pass --network open");
