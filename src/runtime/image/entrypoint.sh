@@ -37,8 +37,51 @@ export HOME="${HOME:-/home/claude}"
 mkdir -p "$HOME" 2>/dev/null || true
 
 # --- session services ---
-# The in-container relays (loopback HTTP(S) proxy -> the host's egress proxy
-# socket) and the lifeline (stop the container when the host cx process dies)
-# start here, before the exec. Not implemented yet.
+# cx's broker mounts its private socket directory read-only at /run/cx (the
+# paths and ports here match src/runtime/container_contract.h):
+#   proxy.sock    egress proxy    <- relayed from 127.0.0.1:3128 (HTTPS_PROXY)
+#   creds.sock    credentials     <- relayed from 127.0.0.1:9911 (AWS_CONTAINER_CREDENTIALS_FULL_URI)
+#   lifeline.sock held open by cx; when it closes (cx died, even by SIGKILL)
+#                 the command is stopped, and with it the container.
+# The container has no network but loopback, so these relays are its only
+# way out, and they lead only to cx.
+broker=/run/cx
+
+relay() {  # relay PORT SOCKET
+  socat "TCP-LISTEN:$1,bind=127.0.0.1,reuseaddr,fork" "UNIX-CONNECT:$2" 2>/dev/null &
+}
+
+# wait_listening PORT...: until each loopback port accepts (at most ~5 s).
+wait_listening() {
+  for port in "$@"; do
+    hex=$(printf '%04X' "$port")
+    i=0
+    while ! grep -q "^ *[0-9]*: 0100007F:$hex 00000000:0000 0A" /proc/net/tcp 2>/dev/null; do
+      i=$((i + 1))
+      if [ "$i" -gt 100 ]; then
+        echo "cx-entrypoint: relay on port $port did not start" >&2
+        exit 125
+      fi
+      sleep 0.05
+    done
+  done
+}
+
+ports=""
+if [ -S "$broker/proxy.sock" ]; then relay 3128 "$broker/proxy.sock"; ports="$ports 3128"; fi
+if [ -S "$broker/creds.sock" ]; then relay 9911 "$broker/creds.sock"; ports="$ports 9911"; fi
+# shellcheck disable=SC2086
+[ -z "$ports" ] || wait_listening $ports
+
+if [ -S "$broker/lifeline.sock" ]; then
+  main=$$
+  (
+    # Returns when cx closes its end: the session is over for the host.
+    socat -u "UNIX-CONNECT:$broker/lifeline.sock" - >/dev/null 2>&1
+    kill -TERM "$main" 2>/dev/null
+    sleep 2
+    kill -KILL "$main" 2>/dev/null
+  ) &
+fi
 
 exec "$@"
