@@ -136,6 +136,7 @@ Result<Host> canonical_host(std::string_view raw) {
     std::string bare = name;
     if (bare.size() > 1 && bare.back() == '.') bare.pop_back();
     if (ends_in_number(bare)) return ipv4_host(bare);
+    if (bare.size() > kMaxName) return make_error("host name is longer than 253 characters");
   }
   auto mapped = to_a_labels(name);
   if (!mapped) return mapped.error();
