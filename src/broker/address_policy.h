@@ -32,7 +32,7 @@ class IpAddress {
   // The address of an IPv4 or IPv6 canonical host; nullopt for a name.
   static std::optional<IpAddress> from_host(const Host& host);
 
-  int family() const { return family_; }  // AF_INET or AF_INET6
+  int family() const { return family_; }                  // AF_INET or AF_INET6
   const uint8_t* bytes() const { return bytes_.data(); }  // 4 or 16 bytes
   // Returns inet_ntop text (`127.0.0.1`, `::ffff:127.0.0.1`).
   std::string text() const;

@@ -56,7 +56,8 @@ Result<AllowEntry> parse_allow_entry(std::string_view entry) {
     host = rest.substr(0, close + 1);
     std::string_view after = rest.substr(close + 1);
     if (!after.empty()) {
-      if (!after.starts_with(':')) return entry_error(entry, "has text after `]` that is not a port");
+      if (!after.starts_with(':'))
+        return entry_error(entry, "has text after `]` that is not a port");
       port = after.substr(1);
     }
   } else if (const size_t colon = rest.find(':'); colon != std::string_view::npos) {
@@ -101,8 +102,9 @@ Result<Allowlist> Allowlist::make(std::string_view region, const std::vector<std
   for (const std::string& name : bedrock_hosts(region, fips)) {
     auto h = canonical_host(name);
     if (!h || h->kind != HostKind::name) {
-      return make_error("AWS region \"" + shown(region) + "\" does not give valid Bedrock host names",
-                        "set AWS_REGION to a region name such as us-east-1");
+      return make_error(
+          "AWS region \"" + shown(region) + "\" does not give valid Bedrock host names",
+          "set AWS_REGION to a region name such as us-east-1");
     }
     rules.push_back(AllowEntry{AllowEntry::Kind::exact, std::move(*h), 443, false, "Bedrock"});
   }

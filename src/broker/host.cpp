@@ -45,9 +45,8 @@ bool ends_in_number(std::string_view name) {
 }
 
 Result<Host> ipv4_host(const std::string& name) {
-  const bool numeric_chars = std::all_of(name.begin(), name.end(), [](char c) {
-    return is_hex(c) || c == 'x' || c == '.';
-  });
+  const bool numeric_chars = std::all_of(name.begin(), name.end(),
+                                         [](char c) { return is_hex(c) || c == 'x' || c == '.'; });
   in_addr addr{};
   // inet_aton is what getaddrinfo uses for numeric hosts, so reading the host
   // with it gives exactly the address a resolver would have connected to.
@@ -92,7 +91,8 @@ Status check_labels(std::string_view name) {
     const std::string_view label =
         name.substr(start, dot == std::string_view::npos ? std::string_view::npos : dot - start);
     if (label.empty()) return make_error("host name has an empty label");
-    if (label.size() > kMaxLabel) return make_error("host name has a label longer than 63 characters");
+    if (label.size() > kMaxLabel)
+      return make_error("host name has a label longer than 63 characters");
     for (char c : label) {
       if (!(is_digit(c) || (c >= 'a' && c <= 'z') || c == '-' || c == '_')) {
         return make_error("host name has a character other than a-z 0-9 - _");
@@ -165,6 +165,9 @@ Result<uint16_t> parse_port(std::string_view digits) {
 }
 
 Result<HostPort> parse_authority(std::string_view authority, std::optional<uint16_t> default_port) {
+  if (authority.find('@') != std::string_view::npos) {
+    return make_error("authority contains userinfo (`@`)");
+  }
   std::string_view host = authority;
   std::optional<std::string_view> port;
   if (authority.starts_with('[')) {

@@ -20,8 +20,8 @@ bool is_token(std::string_view s) {
 char lower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c + 32) : c; }
 
 bool iequals(std::string_view a, std::string_view b) {
-  return a.size() == b.size() &&
-         std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) { return lower(x) == lower(y); });
+  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(),
+                                            [](char x, char y) { return lower(x) == lower(y); });
 }
 
 std::string to_lower(std::string_view s) {
@@ -48,10 +48,17 @@ std::vector<std::string_view> split_list(std::string_view s) {
 }
 
 bool is_hop_by_hop(std::string_view name) {
-  static constexpr std::array<std::string_view, 9> names = {
-      "connection", "proxy-connection", "keep-alive", "proxy-authorization", "proxy-authenticate",
-      "te",         "trailer",          "upgrade",    "host"};
-  return std::any_of(names.begin(), names.end(), [&](std::string_view n) { return iequals(n, name); });
+  static constexpr std::array<std::string_view, 9> names = {"connection",
+                                                            "proxy-connection",
+                                                            "keep-alive",
+                                                            "proxy-authorization",
+                                                            "proxy-authenticate",
+                                                            "te",
+                                                            "trailer",
+                                                            "upgrade",
+                                                            "host"};
+  return std::any_of(names.begin(), names.end(),
+                     [&](std::string_view n) { return iequals(n, name); });
 }
 
 bool is_framing(std::string_view name) {
@@ -102,7 +109,8 @@ size_t HeadParser::feed(std::string_view bytes) {
 void HeadParser::line_done() {
   // line_ ends in '\n'. Only CRLF ends a line: a bare LF or a stray CR is
   // read differently by different servers, the root of request smuggling.
-  if (line_.size() < 2 || line_[line_.size() - 2] != '\r') return fail(400, "line ends in a bare LF");
+  if (line_.size() < 2 || line_[line_.size() - 2] != '\r')
+    return fail(400, "line ends in a bare LF");
   std::string line = std::move(line_);
   line_.clear();
   line.resize(line.size() - 2);
@@ -110,7 +118,8 @@ void HeadParser::line_done() {
   if (!seen_request_line_) {
     if (line.empty()) return;  // RFC 9112 2.2: empty lines before the request line are ignored
     if (line.size() > limits_.request_line) {
-      return fail(414, "request line longer than " + std::to_string(limits_.request_line) + " bytes");
+      return fail(414,
+                  "request line longer than " + std::to_string(limits_.request_line) + " bytes");
     }
     seen_request_line_ = true;
     return request_line(line);
@@ -132,14 +141,16 @@ void HeadParser::request_line(std::string_view line) {
   if (version != "HTTP/1.1" && version != "HTTP/1.0") return fail(400, "unsupported HTTP version");
   if (target.empty()) return fail(400, "empty request target");
   for (unsigned char c : target) {
-    if (c <= 0x20 || c >= 0x7f) return fail(400, "request target has a byte that is not visible ASCII");
+    if (c <= 0x20 || c >= 0x7f)
+      return fail(400, "request target has a byte that is not visible ASCII");
   }
   head_.method = std::string(method);
   head_.version = std::string(version);
 
   if (mode_ == ParseMode::origin) {
     if (target.front() != '/') return fail(400, "request target is not a path");
-    if (target.find('#') != std::string_view::npos) return fail(400, "request target has a fragment");
+    if (target.find('#') != std::string_view::npos)
+      return fail(400, "request target has a fragment");
     head_.form = TargetForm::origin;
     head_.path = std::string(target);
     return;
@@ -183,7 +194,8 @@ void HeadParser::header_line(std::string_view line) {
   if (!is_token(name)) return fail(400, "malformed header name");
   const std::string_view value = trim_ows(line.substr(colon + 1));
   for (unsigned char c : value) {
-    if ((c < 0x20 && c != '\t') || c == 0x7f) return fail(400, "control character in a header value");
+    if ((c < 0x20 && c != '\t') || c == 0x7f)
+      return fail(400, "control character in a header value");
   }
   head_.headers.push_back(HeaderField{std::string(name), std::string(value)});
 }
@@ -196,9 +208,8 @@ void HeadParser::finish() {
     if (iequals(f.name, "content-length")) {
       if (head_.content_length) return fail(400, "duplicate Content-Length");
       const std::string& v = f.value;
-      if (v.empty() || v.size() > 16 || !std::all_of(v.begin(), v.end(), [](char c) {
-            return c >= '0' && c <= '9';
-          })) {
+      if (v.empty() || v.size() > 16 ||
+          !std::all_of(v.begin(), v.end(), [](char c) { return c >= '0' && c <= '9'; })) {
         return fail(400, "malformed Content-Length");
       }
       const uint64_t n = std::stoull(v);
@@ -214,7 +225,8 @@ void HeadParser::finish() {
   if (has_te) {
     if (head_.content_length) return fail(400, "Transfer-Encoding together with Content-Length");
     if (head_.version == "HTTP/1.0") return fail(400, "Transfer-Encoding in an HTTP/1.0 request");
-    if (head_.form == TargetForm::authority) return fail(400, "Transfer-Encoding in a CONNECT request");
+    if (head_.form == TargetForm::authority)
+      return fail(400, "Transfer-Encoding in a CONNECT request");
     for (size_t i = 0; i < codings.size(); ++i) {
       const std::string_view c = codings[i];
       // A coding may carry parameters; chunked may not, and must be last.
@@ -258,7 +270,8 @@ std::string origin_form_head(const RequestHead& head) {
     // The body is relayed byte for byte, so its framing headers must reach
     // the server even when Connection names them.
     const std::string lname = to_lower(f.name);
-    if (!is_framing(f.name) && std::find(named.begin(), named.end(), lname) != named.end()) continue;
+    if (!is_framing(f.name) && std::find(named.begin(), named.end(), lname) != named.end())
+      continue;
     out += f.name + ": " + f.value + "\r\n";
   }
   out += "Connection: close\r\n\r\n";

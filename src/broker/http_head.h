@@ -37,9 +37,9 @@ struct HeaderField {
 struct RequestHead {
   std::string method;
   TargetForm form = TargetForm::origin;
-  HostPort target;       // authority and absolute forms (port 80 when the URL has none)
-  std::string path;      // absolute and origin forms: path and `?query`, at least "/"
-  std::string version;   // "HTTP/1.1" or "HTTP/1.0"
+  HostPort target;      // authority and absolute forms (port 80 when the URL has none)
+  std::string path;     // absolute and origin forms: path and `?query`, at least "/"
+  std::string version;  // "HTTP/1.1" or "HTTP/1.0"
   std::vector<HeaderField> headers;
   std::optional<uint64_t> content_length;
   bool chunked = false;  // Transfer-Encoding ends in chunked

@@ -26,9 +26,10 @@ void special(std::string_view text, std::string_view range_contains) {
 void ordinary(std::string_view text) { EXPECT_EQ(range(text), "public") << text; }
 
 TEST(AddressPolicy, PublicAddressesPass) {
-  for (const char* a : {"8.8.8.8", "52.94.133.131", "1.1.1.1", "100.63.255.255", "100.128.0.0",
-                        "172.15.255.255", "172.32.0.0", "192.169.0.1", "169.253.255.255",
-                        "223.255.255.255", "2600:1f18::1", "2a05:d018::1", "2001:4860:4860::8888"}) {
+  for (const char* a :
+       {"8.8.8.8", "52.94.133.131", "1.1.1.1", "100.63.255.255", "100.128.0.0", "172.15.255.255",
+        "172.32.0.0", "192.169.0.1", "169.253.255.255", "223.255.255.255", "2600:1f18::1",
+        "2a05:d018::1", "2001:4860:4860::8888"}) {
     ordinary(a);
   }
 }
@@ -176,7 +177,8 @@ TEST(ChooseAddress, MappedLoopbackInAaaaRefused) {
 }
 
 TEST(ChooseAddress, PrefersTheFirstIpv4) {
-  const std::vector<IpAddress> answers = {ip("2600:1f18::1"), ip("52.94.133.131"), ip("52.94.133.132")};
+  const std::vector<IpAddress> answers = {ip("2600:1f18::1"), ip("52.94.133.131"),
+                                          ip("52.94.133.132")};
   auto c = choose_address(answers, false, "x");
   ASSERT_TRUE(c.ok());
   EXPECT_EQ(c->text(), "52.94.133.131");

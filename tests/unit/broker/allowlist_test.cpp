@@ -22,14 +22,15 @@ Decision decide(const Allowlist& a, std::string_view raw_host, uint16_t port) {
 }
 
 TEST(BedrockHosts, Region) {
-  EXPECT_EQ(bedrock_hosts("eu-west-3"), (std::vector<std::string>{
-                                            "bedrock-runtime.eu-west-3.amazonaws.com",
-                                            "bedrock.eu-west-3.amazonaws.com"}));
+  EXPECT_EQ(bedrock_hosts("eu-west-3"),
+            (std::vector<std::string>{"bedrock-runtime.eu-west-3.amazonaws.com",
+                                      "bedrock.eu-west-3.amazonaws.com"}));
 }
 
 TEST(BedrockHosts, FipsAndChina) {
   EXPECT_EQ(bedrock_hosts("us-gov-west-1", true).size(), 4u);
-  EXPECT_EQ(bedrock_hosts("us-gov-west-1", true)[2], "bedrock-runtime-fips.us-gov-west-1.amazonaws.com");
+  EXPECT_EQ(bedrock_hosts("us-gov-west-1", true)[2],
+            "bedrock-runtime-fips.us-gov-west-1.amazonaws.com");
   EXPECT_EQ(bedrock_hosts("cn-north-1")[0], "bedrock-runtime.cn-north-1.amazonaws.com.cn");
 }
 
@@ -48,10 +49,11 @@ TEST(Allowlist, BedrockOtherPortDeniedWithReason) {
 
 TEST(Allowlist, OtherRegionAndOtherHostsDenied) {
   const Allowlist a = policy();
-  for (const char* h : {"bedrock-runtime.us-west-2.amazonaws.com", "statsig.anthropic.com",
-                        "sts.amazonaws.com", "amazonaws.com", "x.bedrock-runtime.us-east-1.amazonaws.com",
-                        "bedrock-runtime.us-east-1.amazonaws.com.evil.com",
-                        "bedrock-runtime-fips.us-east-1.amazonaws.com"}) {
+  for (const char* h :
+       {"bedrock-runtime.us-west-2.amazonaws.com", "statsig.anthropic.com", "sts.amazonaws.com",
+        "amazonaws.com", "x.bedrock-runtime.us-east-1.amazonaws.com",
+        "bedrock-runtime.us-east-1.amazonaws.com.evil.com",
+        "bedrock-runtime-fips.us-east-1.amazonaws.com"}) {
     const Decision d = decide(a, h, 443);
     EXPECT_FALSE(d.allowed) << h;
     EXPECT_EQ(d.reason, "not in the allowlist") << h;

@@ -24,7 +24,10 @@ void refused(std::string_view raw, std::string_view why_contains = {}) {
   EXPECT_NE(h.error().message.find(why_contains), std::string::npos) << h.error().message;
 }
 
-TEST(Host, LowerCasesNames) { EXPECT_EQ(ok("Bedrock-Runtime.US-EAST-1.AmazonAWS.com"), name("bedrock-runtime.us-east-1.amazonaws.com")); }
+TEST(Host, LowerCasesNames) {
+  EXPECT_EQ(ok("Bedrock-Runtime.US-EAST-1.AmazonAWS.com"),
+            name("bedrock-runtime.us-east-1.amazonaws.com"));
+}
 
 TEST(Host, DropsOneTrailingDot) {
   EXPECT_EQ(ok("example.com."), name("example.com"));
@@ -52,7 +55,7 @@ TEST(Host, IdnaFullWidthFormsMapToAscii) {
 TEST(Host, IdnaRejectsInvalidPunycodeAndDisallowedCharacters) {
   refused("xn--zz.example", "internationalised");
   refused("a\u202eb.com", "internationalised");  // right-to-left override
-  refused("\xff\xfe.com", "internationalised");    // not UTF-8
+  refused("\xff\xfe.com", "internationalised");  // not UTF-8
 }
 
 TEST(Host, NumericIpv4Decimal) { EXPECT_EQ(ok("2130706433"), v4("127.0.0.1")); }
@@ -68,8 +71,8 @@ TEST(Host, NumericIpv4Metadata) {
 TEST(Host, NumericIpv4TrailingDot) { EXPECT_EQ(ok("127.0.0.1."), v4("127.0.0.1")); }
 
 TEST(Host, NumericLookingButInvalidIsRefusedNotResolved) {
-  refused("1.2.3.09", "IPv4");      // 09 is not octal
-  refused("4294967296", "IPv4");    // 2^32
+  refused("1.2.3.09", "IPv4");    // 09 is not octal
+  refused("4294967296", "IPv4");  // 2^32
   refused("1.2.3.4.5", "IPv4");
   refused("256.1.1.1", "IPv4");
   refused("example.0x", "IPv4");
@@ -84,8 +87,9 @@ TEST(Host, NamesWithDigitsAreNames) {
 
 // Differential check: every numeric form reads as inet_aton reads it.
 TEST(Host, NumericFormsAgreeWithInetAton) {
-  for (const char* s : {"0", "1", "0x0", "010", "1.1", "1.65535", "1.1.65535", "0xff.0xff.0xff.0xff",
-                        "00000000000177.1", "0x000000007f.1", "1.0x10000", "1.1.0x100"}) {
+  for (const char* s :
+       {"0", "1", "0x0", "010", "1.1", "1.65535", "1.1.65535", "0xff.0xff.0xff.0xff",
+        "00000000000177.1", "0x000000007f.1", "1.0x10000", "1.1.0x100"}) {
     in_addr a{};
     const bool valid = inet_aton(s, &a) != 0;
     auto h = canonical_host(s);
@@ -179,8 +183,8 @@ TEST(Port, Valid) {
 }
 
 TEST(Port, Malformed) {
-  for (const char* p : {"", "0", "65536", "+443", "-1", "0x1bb", "0443", "00", "44 3", " 443", "443 ",
-                        "4430000", "99999", "1e3", "443\r"}) {
+  for (const char* p : {"", "0", "65536", "+443", "-1", "0x1bb", "0443", "00", "44 3", " 443",
+                        "443 ", "4430000", "99999", "1e3", "443\r"}) {
     EXPECT_FALSE(parse_port(p).ok()) << p;
   }
 }
