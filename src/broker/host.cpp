@@ -101,6 +101,13 @@ Status check_labels(std::string_view name) {
     if (label.front() == '-' || label.back() == '-') {
       return make_error("host name has a label that starts or ends with `-`");
     }
+    if (label.starts_with("xn--")) {
+      // Only the canonical A-label of a valid U-label is accepted, so one
+      // Unicode name has one spelling (`xn--zz` and mixed forms are refused).
+      auto again = to_a_labels(std::string(label));
+      if (!again) return again.error();
+      if (*again != label) return make_error("host name has a non-canonical A-label");
+    }
     if (dot == std::string_view::npos) return Ok{};
     start = dot + 1;
   }
@@ -138,9 +145,13 @@ Result<Host> canonical_host(std::string_view raw) {
     if (ends_in_number(bare)) return ipv4_host(bare);
     if (bare.size() > kMaxName) return make_error("host name is longer than 253 characters");
   }
-  auto mapped = to_a_labels(name);
-  if (!mapped) return mapped.error();
-  name = std::move(*mapped);
+  // An ASCII name needs no mapping, and IDNA2008 would refuse real host
+  // names such as `r3---sn-x.googlevideo.com`; only its A-labels are checked.
+  if (!ascii) {
+    auto mapped = to_a_labels(name);
+    if (!mapped) return mapped.error();
+    name = std::move(*mapped);
+  }
   // The mapping may have produced any ASCII (full-width digits and dots
   // become `127.0.0.1`), so the ASCII rules apply again to its output.
   for (unsigned char c : name) {

@@ -79,6 +79,17 @@ TEST(Host, NumericLookingButInvalidIsRefusedNotResolved) {
   refused("foo.123", "IPv4");
 }
 
+TEST(Host, AsciiNamesAreNotSubjectToIdnaHyphenRules) {
+  EXPECT_EQ(ok("r3---sn-abc.googlevideo.com"), name("r3---sn-abc.googlevideo.com"));
+  EXPECT_EQ(ok("ab--cd.example"), name("ab--cd.example"));
+}
+
+TEST(Host, ALabelsAreValidated) {
+  refused("xn--.example");
+  refused("www.xn--zz.example", "internationalised");
+  EXPECT_EQ(ok("www.XN--BCHER-KVA.example"), name("www.xn--bcher-kva.example"));
+}
+
 TEST(Host, NamesWithDigitsAreNames) {
   EXPECT_EQ(ok("123.example"), name("123.example"));
   EXPECT_EQ(ok("0x7f.example"), name("0x7f.example"));
