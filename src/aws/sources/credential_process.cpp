@@ -128,9 +128,9 @@ Result<Credentials> fetch(const profile::CredentialProcess& source, const Source
     return make_error(who(source.profile) + " could not be started: " + run.error().message,
                       "check the command in credential_process");
   if (run->timed_out) {
-    auto secs = std::chrono::duration_cast<std::chrono::seconds>(ctx.process_timeout).count();
-    return make_error(who(source.profile) + " did not finish within " + std::to_string(secs) +
-                          " s and was stopped",
+    auto ms = ctx.process_timeout.count();
+    std::string limit = ms % 1000 == 0 ? std::to_string(ms / 1000) + " s" : std::to_string(ms) + " ms";
+    return make_error(who(source.profile) + " did not finish within " + limit + " and was stopped",
                       "run the command by hand: it may be waiting for input or the network");
   }
   if (run->exit_code != 0)
