@@ -157,7 +157,8 @@ Status CredentialCache::store(const std::string& key, const Credentials& creds) 
               {"Expiration", sources::format_iso8601(*creds.expiration)}};
   std::string tmp = dir_ + "/." + key + ".XXXXXX";
   int fd = ::mkostemp(tmp.data(), O_CLOEXEC);  // mode 0600
-  if (fd < 0) return make_error("cannot write to the cache directory " + dir_ + ": " + errno_text());
+  if (fd < 0)
+    return make_error("cannot write to the cache directory " + dir_ + ": " + errno_text());
   bool ok = ::fchmod(fd, 0600) == 0 && write_all(fd, doc.dump() + "\n") && ::fsync(fd) == 0;
   std::string why = ok ? "" : errno_text();
   if (::close(fd) != 0 && ok) ok = false, why = errno_text();

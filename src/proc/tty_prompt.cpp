@@ -140,8 +140,10 @@ Result<std::string> ask_mfa_code(const std::string& profile, const std::string& 
       return make_error("the MFA prompt" + of + " was interrupted");
     if (outcome == ReadOutcome::kTimeout) {
       write_all(tty.fd(), "\n");
-      auto secs = std::chrono::duration_cast<std::chrono::seconds>(opts.timeout).count();
-      return make_error("no MFA code was entered" + of + " within " + std::to_string(secs) + " s",
+      auto ms = opts.timeout.count();
+      std::string limit =
+          ms % 1000 == 0 ? std::to_string(ms / 1000) + " s" : std::to_string(ms) + " ms";
+      return make_error("no MFA code was entered" + of + " within " + limit,
                         "run cx again and enter the 6-digit code of " + mfa_serial);
     }
     if (outcome == ReadOutcome::kEof)

@@ -40,7 +40,8 @@ long env_number(const profile::EnvLookup& env, const char* name, long fallback) 
   }
 }
 
-// Sends `req` up to `attempts` times; transport errors and 5xx are retried (botocore does the same).
+// Sends `req` up to `attempts` times; transport errors and 5xx are retried (botocore does the
+// same).
 Result<HttpResponse> send_with_attempts(HttpClient& http, const HttpRequest& req, long attempts) {
   Result<HttpResponse> last = make_error("no attempt made");
   for (long i = 0; i < attempts; ++i) {
@@ -75,14 +76,16 @@ std::string url_host(const std::string& url) {
 
 // Plain http is only safe to loopback and to the link-local addresses that ECS and EKS use.
 bool allowed_http_host(const std::string& host) {
-  if (host == "localhost" || host == "::1" || host == "169.254.170.2" ||
-      host == "169.254.170.23" || host == "fd00:ec2::23")
+  if (host == "localhost" || host == "::1" || host == "169.254.170.2" || host == "169.254.170.23" ||
+      host == "fd00:ec2::23")
     return true;
   if (host.rfind("127.", 0) != 0) return false;
   int dots = 0;
   for (char c : host) {
-    if (c == '.') ++dots;
-    else if (!std::isdigit(static_cast<unsigned char>(c))) return false;
+    if (c == '.')
+      ++dots;
+    else if (!std::isdigit(static_cast<unsigned char>(c)))
+      return false;
   }
   return dots == 3;
 }

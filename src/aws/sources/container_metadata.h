@@ -20,11 +20,13 @@ std::string imds_endpoint(const profile::EnvLookup& env);
 // Gets a session token (falling back to IMDSv1 where the CLI does), the role name, then its keys.
 Result<Credentials> fetch(const profile::Ec2InstanceMetadata& source, const SourceContext& ctx);
 
-// Returns the container endpoint URL: http://169.254.170.2 + AWS_CONTAINER_CREDENTIALS_RELATIVE_URI,
-// else AWS_CONTAINER_CREDENTIALS_FULL_URI (https, or http to a loopback/ECS/EKS address only).
+// Returns the container endpoint URL: http://169.254.170.2 +
+// AWS_CONTAINER_CREDENTIALS_RELATIVE_URI, else AWS_CONTAINER_CREDENTIALS_FULL_URI (https, or http
+// to a loopback/ECS/EKS address only).
 Result<std::string> container_credentials_url(const profile::EnvLookup& env);
 
-// GETs the container endpoint with AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE or _TOKEN as Authorization.
+// GETs the container endpoint with AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE or _TOKEN as
+// Authorization.
 Result<Credentials> fetch(const profile::EcsContainer& source, const SourceContext& ctx);
 
 // Parses {AccessKeyId, SecretAccessKey, Token, Expiration}; `what` names the endpoint in errors.

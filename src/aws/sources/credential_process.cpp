@@ -31,8 +31,7 @@ Result<std::vector<std::string>> split_command_line(const std::string& command) 
     if (is_space(c)) {
       if (in_word) words.push_back(std::move(word)), word.clear(), in_word = false;
     } else if (c == '\\') {
-      if (++i == command.size())
-        return make_error("the command ends with a lone backslash");
+      if (++i == command.size()) return make_error("the command ends with a lone backslash");
       word += command[i];
       in_word = true;
     } else if (c == '\'' || c == '"') {
@@ -92,8 +91,9 @@ Result<Credentials> parse_process_output(const std::string& profile, const std::
   }
   if (doc.contains("SessionToken") && !doc["SessionToken"].is_null()) {
     auto token = text("SessionToken");
-    if (!token) return make_error(who(profile) + " printed a \"SessionToken\" that is not a string",
-                                  kFormatHint);
+    if (!token)
+      return make_error(who(profile) + " printed a \"SessionToken\" that is not a string",
+                        kFormatHint);
     c.session_token = *token;
   }
   if (doc.contains("Expiration") && !doc["Expiration"].is_null()) {
@@ -103,9 +103,9 @@ Result<Credentials> parse_process_output(const std::string& profile, const std::
       return make_error(who(profile) + " printed an \"Expiration\" that is not an ISO-8601 time",
                         "write it like 2024-05-01T12:00:00Z");
     if (*when <= clock.now())
-      return make_error(who(profile) + " printed credentials that expired at " +
-                            format_iso8601(*when),
-                        "the helper must print fresh credentials: renew its own session");
+      return make_error(
+          who(profile) + " printed credentials that expired at " + format_iso8601(*when),
+          "the helper must print fresh credentials: renew its own session");
     c.expiration = *when;
   }
   return c;
@@ -129,14 +129,15 @@ Result<Credentials> fetch(const profile::CredentialProcess& source, const Source
                       "check the command in credential_process");
   if (run->timed_out) {
     auto ms = ctx.process_timeout.count();
-    std::string limit = ms % 1000 == 0 ? std::to_string(ms / 1000) + " s" : std::to_string(ms) + " ms";
+    std::string limit =
+        ms % 1000 == 0 ? std::to_string(ms / 1000) + " s" : std::to_string(ms) + " ms";
     return make_error(who(source.profile) + " did not finish within " + limit + " and was stopped",
                       "run the command by hand: it may be waiting for input or the network");
   }
   if (run->exit_code != 0)
-    return make_error(who(source.profile) + " failed with exit status " +
-                          std::to_string(run->exit_code),
-                      "its own message, if any, is above; run the command by hand to check it");
+    return make_error(
+        who(source.profile) + " failed with exit status " + std::to_string(run->exit_code),
+        "its own message, if any, is above; run the command by hand to check it");
   return parse_process_output(source.profile, run->out, ctx.clock);
 }
 

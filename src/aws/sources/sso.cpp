@@ -123,9 +123,9 @@ Result<Credentials> fetch(const profile::Sso& source, const SourceContext& ctx) 
   std::string what = "role " + source.role_name + " in account " + source.account_id + " for " +
                      of_profile(source.profile);
   if (!resp)
-    return make_error("cannot reach the IAM Identity Center portal to get " + what + ": " +
-                          resp.error().message,
-                      "check the network and sso_region (" + source.region + ")");
+    return make_error(
+        "cannot reach the IAM Identity Center portal to get " + what + ": " + resp.error().message,
+        "check the network and sso_region (" + source.region + ")");
   if (resp->status == 401 || resp->status == 403)
     return make_error("the IAM Identity Center portal refused " + what + " (HTTP " +
                           std::to_string(resp->status) +
@@ -133,10 +133,10 @@ Result<Credentials> fetch(const profile::Sso& source, const SourceContext& ctx) 
                       login_hint(source.profile));
   if (resp->status != 200) {
     std::string msg = portal_message(resp->body);
-    return make_error("the IAM Identity Center portal could not give " + what + " (HTTP " +
-                          std::to_string(resp->status) + (msg.empty() ? "" : ": " + msg) + ")",
-                      resp->status == 404 ? "check sso_account_id and sso_role_name"
-                                          : "try again later");
+    return make_error(
+        "the IAM Identity Center portal could not give " + what + " (HTTP " +
+            std::to_string(resp->status) + (msg.empty() ? "" : ": " + msg) + ")",
+        resp->status == 404 ? "check sso_account_id and sso_role_name" : "try again later");
   }
 
   json doc = json::parse(resp->body, nullptr, false);

@@ -65,8 +65,7 @@ TEST(CacheKey, EveryRoleInputChangesTheKey) {
 TEST(DefaultCacheDir, XdgWhenAbsoluteElseHomeCache) {
   EXPECT_EQ(default_cache_dir(env_of({{"XDG_CACHE_HOME", "/x/cache/"}, {"HOME", "/h"}})),
             "/x/cache/cx");
-  EXPECT_EQ(default_cache_dir(env_of({{"XDG_CACHE_HOME", "rel"}, {"HOME", "/h"}})),
-            "/h/.cache/cx");
+  EXPECT_EQ(default_cache_dir(env_of({{"XDG_CACHE_HOME", "rel"}, {"HOME", "/h"}})), "/h/.cache/cx");
   EXPECT_EQ(default_cache_dir(env_of({{"HOME", "/h"}})), "/h/.cache/cx");
 }
 

@@ -139,7 +139,8 @@ TEST_F(MetadataTest, EcsFullUriWithTokenFileOverToken) {
   vars["AWS_CONTAINER_AUTHORIZATION_TOKEN"] = "two\r\nlines";
   EXPECT_THAT(ecs().error().message, HasSubstr("contains a line break"));
   vars["AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE"] = dir.path() + "/missing";
-  EXPECT_THAT(ecs().error().message, HasSubstr("cannot read AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE"));
+  EXPECT_THAT(ecs().error().message,
+              HasSubstr("cannot read AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE"));
 }
 
 TEST(ContainerCredentialsUrl, OnlyHttpsOrLocalHttp) {
@@ -150,9 +151,9 @@ TEST(ContainerCredentialsUrl, OnlyHttpsOrLocalHttp) {
                          "http://[::1]:80/c", "http://169.254.170.2/c", "http://[fd00:ec2::23]/c",
                          "https://creds.example.com/c", "HTTP://LOCALHOST/c"})
     EXPECT_TRUE(url(ok).ok()) << ok;
-  for (const char* bad : {"http://creds.example.com/c", "http://10.0.0.1/c",
-                          "http://127.0.0.1.evil.com/c", "http://localhost@evil.com/c",
-                          "ftp://localhost/c", "nonsense"})
+  for (const char* bad :
+       {"http://creds.example.com/c", "http://10.0.0.1/c", "http://127.0.0.1.evil.com/c",
+        "http://localhost@evil.com/c", "ftp://localhost/c", "nonsense"})
     EXPECT_FALSE(url(bad).ok()) << bad;
   auto none = container_credentials_url(env_of({}));
   ASSERT_FALSE(none.ok());

@@ -52,9 +52,9 @@ TEST(SplitCommandLine, FollowsShlexRules) {
 }
 
 TEST_F(CredentialProcessTest, RunsTheCommandWithArgumentsAndParsesItsOutput) {
-  std::string path = script("with space/helper.sh",
-                            "[ \"$1\" = 'two words' ] || exit 9\ncat <<'J'\n" +
-                                std::string(kGood) + "\nJ\n");
+  std::string path =
+      script("with space/helper.sh",
+             "[ \"$1\" = 'two words' ] || exit 9\ncat <<'J'\n" + std::string(kGood) + "\nJ\n");
   auto c = run("'" + path + "' 'two words'");
   ASSERT_TRUE(c.ok()) << c.error().message;
   EXPECT_EQ(c->access_key_id, "AKIDPROC");
@@ -71,8 +71,8 @@ TEST_F(CredentialProcessTest, LongTermKeysNeedNoTokenOrExpiration) {
 }
 
 TEST_F(CredentialProcessTest, StderrGoesToTheTerminalNotIntoErrors) {
-  std::string path = script("h", "echo 'helper says hi' >&2\necho '" + std::string(kGood) +
-                                     "' | tr -d '\\n'\n");
+  std::string path =
+      script("h", "echo 'helper says hi' >&2\necho '" + std::string(kGood) + "' | tr -d '\\n'\n");
   ::testing::internal::CaptureStderr();
   auto c = run(path);
   std::string err = ::testing::internal::GetCapturedStderr();
@@ -93,8 +93,9 @@ TEST_F(CredentialProcessTest, NonZeroExitNamesProfileAndStatus) {
 TEST_F(CredentialProcessTest, GarbageOutputIsNeverEchoed) {
   auto c = run(script("h", "echo 'AKIDLEAK wJalrXUtnFEMI/K7MDENG oops'\n"));
   ASSERT_FALSE(c.ok());
-  EXPECT_EQ(c.error().message,
-            "the credential_process of profile \"dev\" printed something that is not a JSON object");
+  EXPECT_EQ(
+      c.error().message,
+      "the credential_process of profile \"dev\" printed something that is not a JSON object");
   EXPECT_THAT(c.error().message + c.error().hint, Not(HasSubstr("wJalr")));
   auto empty = run(script("e", "true\n"));
   EXPECT_THAT(empty.error().message, HasSubstr("printed nothing on stdout"));

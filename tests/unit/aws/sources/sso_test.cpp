@@ -30,9 +30,9 @@ struct SsoTest : ::testing::Test {
   FakeHttp http;
   FixedClock clock{test_now()};
   std::map<std::string, std::string> vars{{"HOME", home.path()}};
-  profile::Sso session{"dev",           "my-sso",       "https://example.awsapps.com/start",
-                       "eu-west-1",     "111122223333", "Power+User@x"};
-  profile::Sso legacy{"old", "", "https://example.awsapps.com/start", "us-east-2",
+  profile::Sso session{"dev",       "my-sso",       "https://example.awsapps.com/start",
+                       "eu-west-1", "111122223333", "Power+User@x"};
+  profile::Sso legacy{"old",          "",        "https://example.awsapps.com/start", "us-east-2",
                       "444455556666", "ReadOnly"};
 
   Result<Credentials> run(const profile::Sso& s) {
@@ -77,7 +77,8 @@ TEST_F(SsoTest, LegacyStartUrlProfileUsesItsOwnCacheFileAndRegion) {
 TEST_F(SsoTest, MissingTruncatedOrExpiredTokenSaysHowToLogIn) {
   auto missing = run(session);
   ASSERT_FALSE(missing.ok());
-  EXPECT_THAT(missing.error().message, HasSubstr("no IAM Identity Center login for profile \"dev\""));
+  EXPECT_THAT(missing.error().message,
+              HasSubstr("no IAM Identity Center login for profile \"dev\""));
   EXPECT_EQ(missing.error().hint, "run: aws sso login --profile dev");
 
   std::string token = kToken;
@@ -112,7 +113,8 @@ TEST_F(SsoTest, EndpointOverrides) {
   EXPECT_EQ(http.requests[1].url.rfind("http://127.0.0.1:9001/federation/credentials?", 0), 0u);
 
   vars["AWS_IGNORE_CONFIGURED_ENDPOINT_URLS"] = "true";
-  EXPECT_EQ(sso_portal_url("eu-west-1", env_of(vars)), "https://portal.sso.eu-west-1.amazonaws.com");
+  EXPECT_EQ(sso_portal_url("eu-west-1", env_of(vars)),
+            "https://portal.sso.eu-west-1.amazonaws.com");
 }
 
 TEST_F(SsoTest, PortalRefusalMeansLogInAgain) {
