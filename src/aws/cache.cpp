@@ -1,0 +1,181 @@
+#include "aws/cache.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <nlohmann/json.hpp>
+
+#include "aws/profile/files.h"
+#include "aws/sources/digest.h"
+#include "aws/sources/iso8601.h"
+
+namespace cx::aws {
+namespace {
+
+using nlohmann::json;
+
+constexpr size_t kMaxEntryBytes = 64 * 1024;  // an entry is < 4 KiB; anything larger is not ours
+
+bool valid_key(const std::string& key) {
+  if (key.empty() || key.size() > 128) return false;
+  for (char c : key)
+    if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || c == '-')) return false;
+  return true;
+}
+
+// Ours alone: owned by this user, no group/other permission bits.
+bool private_to_us(const struct stat& st) {
+  return st.st_uid == ::geteuid() && (st.st_mode & 077) == 0;
+}
+
+std::string errno_text() { return std::strerror(errno); }
+
+// Creates `path` and its missing parents with mode 0700 (the XDG rule for base directories).
+Status make_dirs(const std::string& path) {
+  for (size_t pos = 1; pos <= path.size(); ++pos) {
+    if (pos != path.size() && path[pos] != '/') continue;
+    std::string prefix = path.substr(0, pos);
+    if (::mkdir(prefix.c_str(), 0700) != 0 && errno != EEXIST)
+      return make_error("cannot create the cache directory " + prefix + ": " + errno_text());
+  }
+  return Ok{};
+}
+
+bool write_all(int fd, const std::string& data) {
+  size_t done = 0;
+  while (done < data.size()) {
+    ssize_t n = ::write(fd, data.data() + done, data.size() - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return false;
+    done += static_cast<size_t>(n);
+  }
+  return true;
+}
+
+}  // namespace
+
+std::string cache_key(const std::vector<std::string>& fields) {
+  std::string joined;
+  for (const auto& f : fields) joined += std::to_string(f.size()) + ":" + f + ";";
+  return sources::sha256_hex(joined);
+}
+
+std::string role_cache_key(const std::string& profile, const std::string& role_arn,
+                           const std::string& session_policy, int duration_seconds,
+                           const std::string& external_id, const std::string& session_name) {
+  return cache_key({"assume-role", profile, role_arn, session_policy,
+                    std::to_string(duration_seconds), external_id, session_name});
+}
+
+std::string mfa_session_cache_key(const std::string& profile, const std::string& mfa_serial) {
+  return cache_key({"mfa-session", profile, mfa_serial});
+}
+
+std::string default_cache_dir(const profile::EnvLookup& env) {
+  auto xdg = profile::env_value(env, "XDG_CACHE_HOME");
+  // The XDG spec says a relative value is invalid and must be ignored.
+  std::string base = xdg && (*xdg)[0] == '/' ? *xdg : profile::expand_home("~/.cache", env);
+  while (base.size() > 1 && base.back() == '/') base.pop_back();
+  return base + "/cx";
+}
+
+CredentialCache::CredentialCache(std::string dir, const Clock& clock)
+    : dir_(std::move(dir)), clock_(clock) {}
+
+std::string CredentialCache::path_of(const std::string& key) const {
+  return dir_ + "/" + key + ".json";
+}
+
+std::optional<Credentials> CredentialCache::load(const std::string& key,
+                                                 std::chrono::seconds margin) const {
+  if (!valid_key(key)) return std::nullopt;
+  struct stat dst;
+  if (::lstat(dir_.c_str(), &dst) != 0 || !S_ISDIR(dst.st_mode) || !private_to_us(dst))
+    return std::nullopt;
+  // O_NOFOLLOW: a symlink is refused; O_NONBLOCK: a planted FIFO cannot stall us.
+  int fd = ::open(path_of(key).c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
+  if (fd < 0) return std::nullopt;
+  struct stat st;
+  std::string text;
+  if (::fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && private_to_us(st) &&
+      static_cast<size_t>(st.st_size) <= kMaxEntryBytes) {
+    char buf[4096];
+    while (text.size() <= kMaxEntryBytes) {
+      ssize_t n = ::read(fd, buf, sizeof buf);
+      if (n < 0 && errno == EINTR) continue;
+      if (n <= 0) break;
+      text.append(buf, static_cast<size_t>(n));
+    }
+  }
+  ::close(fd);
+  if (text.empty() || text.size() > kMaxEntryBytes) return std::nullopt;
+
+  json doc = json::parse(text, nullptr, false);
+  if (doc.is_discarded() || !doc.is_object()) return std::nullopt;
+  auto field = [&](const char* name) -> std::string {
+    auto it = doc.find(name);
+    return it != doc.end() && it->is_string() ? it->get<std::string>() : std::string();
+  };
+  Credentials c;
+  c.access_key_id = field("AccessKeyId");
+  c.secret_access_key = field("SecretAccessKey");
+  c.session_token = field("SessionToken");
+  auto expiration = sources::parse_iso8601(field("Expiration"));
+  if (c.access_key_id.empty() || c.secret_access_key.empty() || c.session_token.empty() ||
+      !expiration)
+    return std::nullopt;
+  if (*expiration - clock_.now() <= margin) return std::nullopt;
+  c.expiration = *expiration;
+  return c;
+}
+
+Status CredentialCache::ensure_private_dir() const {
+  if (auto made = make_dirs(dir_); !made) return made;
+  struct stat st;
+  if (::lstat(dir_.c_str(), &st) != 0)
+    return make_error("cannot use the cache directory " + dir_ + ": " + errno_text());
+  if (!S_ISDIR(st.st_mode) || st.st_uid != ::geteuid())
+    return make_error("the cache directory " + dir_ + " is not a directory of your own",
+                      "remove it, or point XDG_CACHE_HOME elsewhere");
+  if ((st.st_mode & 077) != 0 && ::chmod(dir_.c_str(), 0700) != 0)
+    return make_error("cannot make the cache directory " + dir_ + " private: " + errno_text());
+  return Ok{};
+}
+
+Status CredentialCache::store(const std::string& key, const Credentials& creds) {
+  if (!valid_key(key)) return make_error("internal: invalid cache key");
+  if (!creds.temporary() || !creds.expiration)
+    return make_error("internal: only temporary credentials with an expiry are cached");
+  if (auto ok = ensure_private_dir(); !ok) return ok;
+
+  json doc = {{"AccessKeyId", creds.access_key_id},
+              {"SecretAccessKey", creds.secret_access_key},
+              {"SessionToken", creds.session_token},
+              {"Expiration", sources::format_iso8601(*creds.expiration)}};
+  std::string tmp = dir_ + "/." + key + ".XXXXXX";
+  int fd = ::mkostemp(tmp.data(), O_CLOEXEC);  // mode 0600
+  if (fd < 0)
+    return make_error("cannot write to the cache directory " + dir_ + ": " + errno_text());
+  bool ok = ::fchmod(fd, 0600) == 0 && write_all(fd, doc.dump() + "\n") && ::fsync(fd) == 0;
+  std::string why = ok ? "" : errno_text();
+  if (::close(fd) != 0 && ok) ok = false, why = errno_text();
+  // rename replaces whatever is at the final name (an old file, a symlink) without following it.
+  if (ok && ::rename(tmp.c_str(), path_of(key).c_str()) != 0) ok = false, why = errno_text();
+  if (!ok) {
+    ::unlink(tmp.c_str());
+    return make_error("cannot write the cache entry " + path_of(key) + ": " + why);
+  }
+  return Ok{};
+}
+
+Status CredentialCache::remove(const std::string& key) {
+  if (!valid_key(key)) return make_error("internal: invalid cache key");
+  if (::unlink(path_of(key).c_str()) != 0 && errno != ENOENT)
+    return make_error("cannot remove the cache entry " + path_of(key) + ": " + errno_text());
+  return Ok{};
+}
+
+}  // namespace cx::aws
