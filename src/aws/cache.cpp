@@ -9,8 +9,8 @@
 #include <nlohmann/json.hpp>
 
 #include "aws/profile/files.h"
-#include "aws/sources/digest.h"
-#include "aws/sources/iso8601.h"
+#include "util/digest.h"
+#include "util/iso8601.h"
 
 namespace cx::aws {
 namespace {
@@ -60,7 +60,7 @@ bool write_all(int fd, const std::string& data) {
 std::string cache_key(const std::vector<std::string>& fields) {
   std::string joined;
   for (const auto& f : fields) joined += std::to_string(f.size()) + ":" + f + ";";
-  return sources::sha256_hex(joined);
+  return sha256_hex(joined);
 }
 
 std::string role_cache_key(const std::string& profile, const std::string& role_arn,
@@ -74,8 +74,8 @@ std::string mfa_session_cache_key(const std::string& profile, const std::string&
   return cache_key({"mfa-session", profile, mfa_serial});
 }
 
-std::string default_cache_dir(const profile::EnvLookup& env) {
-  auto xdg = profile::env_value(env, "XDG_CACHE_HOME");
+std::string default_cache_dir(const EnvLookup& env) {
+  auto xdg = env_value(env, "XDG_CACHE_HOME");
   // The XDG spec says a relative value is invalid and must be ignored.
   std::string base = xdg && (*xdg)[0] == '/' ? *xdg : profile::expand_home("~/.cache", env);
   while (base.size() > 1 && base.back() == '/') base.pop_back();
@@ -123,7 +123,7 @@ std::optional<Credentials> CredentialCache::load(const std::string& key,
   c.access_key_id = field("AccessKeyId");
   c.secret_access_key = field("SecretAccessKey");
   c.session_token = field("SessionToken");
-  auto expiration = sources::parse_iso8601(field("Expiration"));
+  auto expiration = parse_iso8601(field("Expiration"));
   if (c.access_key_id.empty() || c.secret_access_key.empty() || c.session_token.empty() ||
       !expiration)
     return std::nullopt;
@@ -154,7 +154,7 @@ Status CredentialCache::store(const std::string& key, const Credentials& creds) 
   json doc = {{"AccessKeyId", creds.access_key_id},
               {"SecretAccessKey", creds.secret_access_key},
               {"SessionToken", creds.session_token},
-              {"Expiration", sources::format_iso8601(*creds.expiration)}};
+              {"Expiration", format_iso8601(*creds.expiration)}};
   std::string tmp = dir_ + "/." + key + ".XXXXXX";
   int fd = ::mkostemp(tmp.data(), O_CLOEXEC);  // mode 0600
   if (fd < 0)

@@ -12,7 +12,7 @@
 #include <vector>
 
 #include "aws/credentials.h"
-#include "aws/profile/env.h"
+#include "util/env.h"
 #include "util/clock.h"
 #include "util/result.h"
 
@@ -30,7 +30,7 @@ std::string role_cache_key(const std::string& profile, const std::string& role_a
 std::string mfa_session_cache_key(const std::string& profile, const std::string& mfa_serial);
 
 // Returns $XDG_CACHE_HOME/cx when XDG_CACHE_HOME is absolute, else ~/.cache/cx.
-std::string default_cache_dir(const profile::EnvLookup& env);
+std::string default_cache_dir(const EnvLookup& env);
 
 class CredentialCache {
  public:

@@ -6,6 +6,8 @@
 #include <cstdlib>
 #include <memory>
 
+#include "util/hex.h"
+
 namespace cx {
 
 namespace {
@@ -16,18 +18,24 @@ void check(int ok) {
   if (ok != 1) std::abort();
 }
 
-}  // namespace
-
-std::string sha256(std::string_view data) {
+std::string digest(const EVP_MD* md, std::string_view data) {
   std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> ctx(EVP_MD_CTX_new(), EVP_MD_CTX_free);
   if (!ctx) std::abort();
   unsigned char out[EVP_MAX_MD_SIZE];
   unsigned int len = 0;
-  check(EVP_DigestInit_ex(ctx.get(), EVP_sha256(), nullptr));
+  check(EVP_DigestInit_ex(ctx.get(), md, nullptr));
   check(EVP_DigestUpdate(ctx.get(), data.data(), data.size()));
   check(EVP_DigestFinal_ex(ctx.get(), out, &len));
   return std::string(reinterpret_cast<const char*>(out), len);
 }
+
+}  // namespace
+
+std::string sha256(std::string_view data) { return digest(EVP_sha256(), data); }
+
+std::string sha256_hex(std::string_view data) { return to_hex(sha256(data)); }
+
+std::string sha1_hex(std::string_view data) { return to_hex(digest(EVP_sha1(), data)); }
 
 std::string hmac_sha256(std::string_view key, std::string_view data) {
   unsigned char out[EVP_MAX_MD_SIZE];

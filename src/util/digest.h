@@ -13,4 +13,11 @@ std::string sha256(std::string_view data);
 // Returns the 32-byte HMAC-SHA256 of `data` under `key`.
 std::string hmac_sha256(std::string_view key, std::string_view data);
 
+// Returns the SHA-256 digest of `data` as lower-case hex.
+std::string sha256_hex(std::string_view data);
+
+// Returns the SHA-1 digest of `data` as lower-case hex (the AWS SSO token
+// cache names its files so; not for security).
+std::string sha1_hex(std::string_view data);
+
 }  // namespace cx

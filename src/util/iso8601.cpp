@@ -48,6 +48,8 @@ std::optional<SystemTime> parse_iso8601(std::string_view s) {
   minutes offset{0};
   if (pos < s.size() && (s[pos] == 'Z' || s[pos] == 'z')) {
     ++pos;
+  } else if (s.substr(pos) == "UTC") {  // what older `aws sso login` wrote
+    pos += 3;
   } else if (pos < s.size() && (s[pos] == '+' || s[pos] == '-')) {
     int sign = s[pos] == '-' ? -1 : 1;
     auto oh = digits(s, pos + 1, 2);

@@ -10,7 +10,7 @@
 
 namespace cx {
 
-// Parses `YYYY-MM-DDTHH:MM:SS[.fff](Z|±HH:MM|±HHMM)`; nullopt when malformed.
+// Parses `YYYY-MM-DDTHH:MM:SS[.fff](Z|UTC|±HH:MM|±HHMM)`; nullopt when malformed.
 std::optional<SystemTime> parse_iso8601(std::string_view text);
 
 // Formats `t` as `YYYY-MM-DDTHH:MM:SSZ` (whole seconds, UTC).

@@ -5,7 +5,7 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
-#include "aws/sources/iso8601.h"
+#include "util/iso8601.h"
 
 namespace cx::aws::sources {
 namespace {
@@ -28,8 +28,8 @@ std::string trim(const std::string& s) {
 }
 
 // A positive number from the environment, else `fallback`.
-long env_number(const profile::EnvLookup& env, const char* name, long fallback) {
-  auto v = profile::env_value(env, name);
+long env_number(const EnvLookup& env, const char* name, long fallback) {
+  auto v = env_value(env, name);
   if (!v) return fallback;
   try {
     size_t used = 0;
@@ -90,9 +90,9 @@ bool allowed_http_host(const std::string& host) {
   return dots == 3;
 }
 
-Result<std::string> container_token(const profile::EnvLookup& env) {
+Result<std::string> container_token(const EnvLookup& env) {
   std::string token;
-  if (auto file = profile::env_value(env, "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE")) {
+  if (auto file = env_value(env, "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE")) {
     // The file wins over the variable, as in botocore (EKS Pod Identity rotates the file).
     std::ifstream in(*file, std::ios::binary);
     if (!in)
@@ -102,7 +102,7 @@ Result<std::string> container_token(const profile::EnvLookup& env) {
     text << in.rdbuf();
     token = text.str();
     while (!token.empty() && (token.back() == '\n' || token.back() == '\r')) token.pop_back();
-  } else if (auto value = profile::env_value(env, "AWS_CONTAINER_AUTHORIZATION_TOKEN")) {
+  } else if (auto value = env_value(env, "AWS_CONTAINER_AUTHORIZATION_TOKEN")) {
     token = *value;
   }
   if (token.find_first_of("\r\n") != std::string::npos)
@@ -113,11 +113,11 @@ Result<std::string> container_token(const profile::EnvLookup& env) {
 
 }  // namespace
 
-std::string imds_endpoint(const profile::EnvLookup& env) {
+std::string imds_endpoint(const EnvLookup& env) {
   std::string base;
-  if (auto url = profile::env_value(env, "AWS_EC2_METADATA_SERVICE_ENDPOINT"))
+  if (auto url = env_value(env, "AWS_EC2_METADATA_SERVICE_ENDPOINT"))
     base = *url;
-  else if (lower(profile::env_value(env, "AWS_EC2_METADATA_SERVICE_ENDPOINT_MODE").value_or("")) ==
+  else if (lower(env_value(env, "AWS_EC2_METADATA_SERVICE_ENDPOINT_MODE").value_or("")) ==
            "ipv6")
     base = "http://[fd00:ec2::254]";
   else
@@ -127,7 +127,7 @@ std::string imds_endpoint(const profile::EnvLookup& env) {
 }
 
 Result<Credentials> fetch(const profile::Ec2InstanceMetadata&, const SourceContext& ctx) {
-  if (lower(profile::env_value(ctx.env, "AWS_EC2_METADATA_DISABLED").value_or("")) == "true")
+  if (lower(env_value(ctx.env, "AWS_EC2_METADATA_DISABLED").value_or("")) == "true")
     return make_error(
         "credential_source = Ec2InstanceMetadata, but AWS_EC2_METADATA_DISABLED is true",
         "unset AWS_EC2_METADATA_DISABLED or use another credential_source");
@@ -180,12 +180,12 @@ Result<Credentials> fetch(const profile::Ec2InstanceMetadata&, const SourceConte
   return parse_metadata_credentials(keys->body, kImdsName, ctx.clock);
 }
 
-Result<std::string> container_credentials_url(const profile::EnvLookup& env) {
-  if (auto relative = profile::env_value(env, "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI")) {
+Result<std::string> container_credentials_url(const EnvLookup& env) {
+  if (auto relative = env_value(env, "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI")) {
     std::string path = (*relative)[0] == '/' ? *relative : "/" + *relative;
     return "http://169.254.170.2" + path;
   }
-  auto full = profile::env_value(env, "AWS_CONTAINER_CREDENTIALS_FULL_URI");
+  auto full = env_value(env, "AWS_CONTAINER_CREDENTIALS_FULL_URI");
   if (!full)
     return make_error(
         "credential_source = EcsContainer, but neither AWS_CONTAINER_CREDENTIALS_RELATIVE_URI "

@@ -15,7 +15,7 @@ namespace cx::aws::sources {
 
 // Returns the IMDS base URL: AWS_EC2_METADATA_SERVICE_ENDPOINT, else by
 // AWS_EC2_METADATA_SERVICE_ENDPOINT_MODE (IPv4 169.254.169.254 or IPv6 fd00:ec2::254).
-std::string imds_endpoint(const profile::EnvLookup& env);
+std::string imds_endpoint(const EnvLookup& env);
 
 // Gets a session token (falling back to IMDSv1 where the CLI does), the role name, then its keys.
 Result<Credentials> fetch(const profile::Ec2InstanceMetadata& source, const SourceContext& ctx);
@@ -23,7 +23,7 @@ Result<Credentials> fetch(const profile::Ec2InstanceMetadata& source, const Sour
 // Returns the container endpoint URL: http://169.254.170.2 +
 // AWS_CONTAINER_CREDENTIALS_RELATIVE_URI, else AWS_CONTAINER_CREDENTIALS_FULL_URI (https, or http
 // to a loopback/ECS/EKS address only).
-Result<std::string> container_credentials_url(const profile::EnvLookup& env);
+Result<std::string> container_credentials_url(const EnvLookup& env);
 
 // GETs the container endpoint with AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE or _TOKEN as
 // Authorization.

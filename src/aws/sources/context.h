@@ -8,14 +8,14 @@
 
 #include <chrono>
 
-#include "aws/profile/env.h"
+#include "util/env.h"
 #include "util/clock.h"
 #include "util/http.h"
 
 namespace cx::aws::sources {
 
 struct SourceContext {
-  profile::EnvLookup env;
+  EnvLookup env;
   HttpClient& http;
   const Clock& clock;
   // credential_process: the AWS CLI waits forever; a hung helper must not hang cx.

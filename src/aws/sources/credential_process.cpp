@@ -2,7 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "aws/sources/iso8601.h"
+#include "util/iso8601.h"
 #include "proc/capture.h"
 
 namespace cx::aws::sources {

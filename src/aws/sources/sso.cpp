@@ -6,8 +6,8 @@
 #include <sstream>
 
 #include "aws/profile/files.h"
-#include "aws/sources/digest.h"
-#include "aws/sources/iso8601.h"
+#include "util/digest.h"
+#include "util/iso8601.h"
 
 namespace cx::aws::sources {
 namespace {
@@ -61,7 +61,7 @@ bool truthy(const std::optional<std::string>& v) {
 
 }  // namespace
 
-std::string sso_token_cache_path(const profile::Sso& source, const profile::EnvLookup& env) {
+std::string sso_token_cache_path(const profile::Sso& source, const EnvLookup& env) {
   const std::string& key = source.session_name.empty() ? source.start_url : source.session_name;
   return profile::expand_home("~/.aws/sso/cache/", env) + sha1_hex(key) + ".json";
 }
@@ -96,12 +96,12 @@ Result<SsoToken> load_sso_token(const profile::Sso& source, const SourceContext&
   return token;
 }
 
-std::string sso_portal_url(const std::string& region, const profile::EnvLookup& env) {
+std::string sso_portal_url(const std::string& region, const EnvLookup& env) {
   std::optional<std::string> url;
   // The CLI's switch to ignore every configured endpoint URL applies here too.
-  if (!truthy(profile::env_value(env, "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS"))) {
-    url = profile::env_value(env, "AWS_ENDPOINT_URL_SSO");
-    if (!url) url = profile::env_value(env, "AWS_ENDPOINT_URL");
+  if (!truthy(env_value(env, "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS"))) {
+    url = env_value(env, "AWS_ENDPOINT_URL_SSO");
+    if (!url) url = env_value(env, "AWS_ENDPOINT_URL");
   }
   std::string base = url.value_or("https://portal.sso." + region + ".amazonaws.com");
   while (!base.empty() && base.back() == '/') base.pop_back();

@@ -19,13 +19,13 @@ struct SsoToken {
 };
 
 // Returns the token cache file: SHA-1 of the sso-session name, or of the start URL (legacy).
-std::string sso_token_cache_path(const profile::Sso& source, const profile::EnvLookup& env);
+std::string sso_token_cache_path(const profile::Sso& source, const EnvLookup& env);
 
 // Reads the cached token; missing, unreadable, truncated or expired is an Error (hint: log in).
 Result<SsoToken> load_sso_token(const profile::Sso& source, const SourceContext& ctx);
 
 // Returns the portal's base URL: AWS_ENDPOINT_URL_SSO, AWS_ENDPOINT_URL, else the region's.
-std::string sso_portal_url(const std::string& region, const profile::EnvLookup& env);
+std::string sso_portal_url(const std::string& region, const EnvLookup& env);
 
 // Loads the token and calls GetRoleCredentials for the profile's account and role.
 Result<Credentials> fetch(const profile::Sso& source, const SourceContext& ctx);

@@ -11,7 +11,7 @@
 #include <string>
 #include <vector>
 
-#include "aws/profile/env.h"
+#include "util/env.h"
 #include "util/clock.h"
 #include "util/http.h"
 
@@ -61,12 +61,8 @@ class FixedClock final : public Clock {
 // 2024-05-01T12:00:00Z, the "now" of every source test.
 inline SystemTime test_now() { return SystemTime(std::chrono::seconds(1714564800)); }
 
-inline profile::EnvLookup env_of(std::map<std::string, std::string> vars) {
-  return [vars](const std::string& name) -> std::optional<std::string> {
-    auto it = vars.find(name);
-    if (it == vars.end()) return std::nullopt;
-    return it->second;
-  };
+inline EnvLookup env_of(std::map<std::string, std::string> vars) {
+  return env_from_map({vars.begin(), vars.end()});
 }
 
 // A fresh directory under TMPDIR, removed with everything in it at scope exit.
