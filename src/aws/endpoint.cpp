@@ -49,14 +49,6 @@ std::optional<std::string> non_empty(const EnvLookup& env, const std::string& na
 
 }  // namespace
 
-EnvLookup process_env() {
-  return [](const std::string& name) -> std::optional<std::string> {
-    const char* v = std::getenv(name.c_str());
-    if (!v) return std::nullopt;
-    return std::string(v);
-  };
-}
-
 Result<StsEndpoint> resolve_sts_endpoint(std::string_view region, const EnvLookup& env) {
   if (!valid_region(region)) {
     return make_error("invalid AWS region '" + std::string(region) + "'",

@@ -8,15 +8,10 @@
 #include <string>
 #include <string_view>
 
+#include "util/env.h"
 #include "util/result.h"
 
 namespace cx::aws {
-
-// Reads an environment variable; injected so tests need no real environment.
-using EnvLookup = std::function<std::optional<std::string>(const std::string& name)>;
-
-// An EnvLookup over the process environment.
-EnvLookup process_env();
 
 struct StsEndpoint {
   std::string url;             // e.g. https://sts.eu-west-1.amazonaws.com

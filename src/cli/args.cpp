@@ -38,9 +38,18 @@ Result<size_t> parse_run_flags(const std::vector<std::string>& args, size_t i, R
     const std::string& a = args[i];
     Error err;
     if (a == "--") return i + 1;
-    if (a == "--dry-run") { f.dry_run = true; continue; }
-    if (a == "--allow-home") { f.allow_home = true; continue; }
-    if (a == "--verbose") { f.verbose = true; continue; }
+    if (a == "--dry-run") {
+      f.dry_run = true;
+      continue;
+    }
+    if (a == "--allow-home") {
+      f.allow_home = true;
+      continue;
+    }
+    if (a == "--verbose") {
+      f.verbose = true;
+      continue;
+    }
     if (starts_with(a, "--network")) {
       auto v = take_value(args, i, "--network", err);
       if (!err.message.empty()) return err;
@@ -72,9 +81,9 @@ Result<Invocation> parse_args(const std::vector<std::string>& args) {
   Invocation inv;
   if (args.empty()) return inv;
   static const std::map<std::string, Command> words = {
-      {"run", Command::Run},         {"shell", Command::Shell},     {"build", Command::Build},
-      {"symlink", Command::Symlink}, {"unlink", Command::Unlink},   {"creds", Command::Creds},
-      {"help", Command::Help},       {"--help", Command::Help},     {"-h", Command::Help},
+      {"run", Command::Run},         {"shell", Command::Shell},      {"build", Command::Build},
+      {"symlink", Command::Symlink}, {"unlink", Command::Unlink},    {"creds", Command::Creds},
+      {"help", Command::Help},       {"--help", Command::Help},      {"-h", Command::Help},
       {"version", Command::Version}, {"--version", Command::Version}};
   auto w = words.find(args[0]);
   if (w == words.end()) {
@@ -96,19 +105,25 @@ Result<Invocation> parse_args(const std::vector<std::string>& args) {
     case Command::Build:
       for (; i < args.size(); ++i) {
         Error err;
-        if (args[i] == "--no-cache") inv.build.no_cache = true;
-        else if (args[i] == "--print") inv.build.print = true;
-        else if (auto v = take_value(args, i, "--claude-version", err)) inv.build.claude_version = *v;
-        else if (!err.message.empty()) return err;
-        else return make_error("cx build: unknown option \"" + args[i] + "\"",
-                               "usage: cx build [--no-cache] [--claude-version V] [--print]");
+        if (args[i] == "--no-cache")
+          inv.build.no_cache = true;
+        else if (args[i] == "--print")
+          inv.build.print = true;
+        else if (auto v = take_value(args, i, "--claude-version", err))
+          inv.build.claude_version = *v;
+        else if (!err.message.empty())
+          return err;
+        else
+          return make_error("cx build: unknown option \"" + args[i] + "\"",
+                            "usage: cx build [--no-cache] [--claude-version V] [--print]");
       }
       return inv;
     case Command::Symlink:
     case Command::Unlink:
       if (args.size() > 2) return make_error("cx " + args[0] + " takes at most one directory");
       if (args.size() == 2) {
-        if (starts_with(args[1], "-")) return make_error("cx " + args[0] + ": unknown option \"" + args[1] + "\"");
+        if (starts_with(args[1], "-"))
+          return make_error("cx " + args[0] + ": unknown option \"" + args[1] + "\"");
         inv.dir = args[1];
       }
       return inv;

@@ -30,9 +30,9 @@ struct Invocation {
   Command command = Command::Run;
   RunFlags run;
   BuildFlags build;
-  std::optional<std::string> dir;      // symlink / unlink
-  std::string creds_format = "env";    // creds: env | json | process
-  std::vector<std::string> rest;       // claude args (run) or the command (shell)
+  std::optional<std::string> dir;    // symlink / unlink
+  std::string creds_format = "env";  // creds: env | json | process
+  std::vector<std::string> rest;     // claude args (run) or the command (shell)
 };
 
 // Parses argv[1..]. A usage error is an Error (the caller exits 2).

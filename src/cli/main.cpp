@@ -20,14 +20,21 @@ void print_error(const std::string& message, const std::string& hint) {
 
 int dispatch(const Invocation& inv) {
   switch (inv.command) {
-    case Command::Help: return cmd_help();
-    case Command::Version: return cmd_version();
-    case Command::Symlink: return cmd_symlink(inv);
-    case Command::Unlink: return cmd_unlink(inv);
-    case Command::Build: return cmd_build(inv);
-    case Command::Creds: return cmd_creds(inv);
+    case Command::Help:
+      return cmd_help();
+    case Command::Version:
+      return cmd_version();
+    case Command::Symlink:
+      return cmd_symlink(inv);
+    case Command::Unlink:
+      return cmd_unlink(inv);
+    case Command::Build:
+      return cmd_build(inv);
+    case Command::Creds:
+      return cmd_creds(inv);
     case Command::Run:
-    case Command::Shell: return cmd_session(inv);
+    case Command::Shell:
+      return cmd_session(inv);
   }
   return kExitFailure;
 }

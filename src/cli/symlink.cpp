@@ -17,7 +17,8 @@ namespace {
 fs::path target_dir(const Invocation& inv) {
   if (inv.dir) return fs::absolute(*inv.dir);
   const char* home = std::getenv("HOME");
-  if (!home || !*home) throw Fatal("HOME is not set; name the directory: cx symlink DIR", kExitFailure);
+  if (!home || !*home)
+    throw Fatal("HOME is not set; name the directory: cx symlink DIR", kExitFailure);
   return fs::path(home) / ".local" / "bin";
 }
 
@@ -63,7 +64,8 @@ int cmd_symlink(const Invocation& inv) {
   }
   std::printf("cx: %s -> %s\n", link.c_str(), self.c_str());
   if (!on_path(dir))
-    std::fprintf(stderr, "cx: warning: %s is not on PATH\ncx: hint: add it: export PATH=\"%s:$PATH\"\n",
+    std::fprintf(stderr,
+                 "cx: warning: %s is not on PATH\ncx: hint: add it: export PATH=\"%s:$PATH\"\n",
                  dir.c_str(), dir.c_str());
   return 0;
 }

@@ -26,7 +26,7 @@
 #include <string_view>
 #include <vector>
 
-#include "config/env_lookup.h"
+#include "util/env.h"
 #include "util/result.h"
 
 namespace cx::config {

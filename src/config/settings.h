@@ -7,7 +7,7 @@
 #include <string_view>
 #include <vector>
 
-#include "config/env_lookup.h"
+#include "util/env.h"
 #include "config/parser.h"
 #include "util/result.h"
 

@@ -9,7 +9,7 @@
 #include <variant>
 #include <vector>
 
-#include "aws/profile/env.h"
+#include "util/env.h"
 #include "aws/profile/profile_set.h"
 #include "util/result.h"
 

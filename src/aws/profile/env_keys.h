@@ -3,7 +3,7 @@
 // AWS_SECRET_ACCESS_KEY and the optional AWS_SESSION_TOKEN of the host.
 
 #include "aws/credentials.h"
-#include "aws/profile/env.h"
+#include "util/env.h"
 #include "util/result.h"
 
 namespace cx::aws::profile {

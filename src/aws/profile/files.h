@@ -4,7 +4,7 @@
 
 #include <string>
 
-#include "aws/profile/env.h"
+#include "util/env.h"
 #include "aws/profile/profile_set.h"
 #include "util/result.h"
 

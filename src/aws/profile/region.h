@@ -5,7 +5,7 @@
 #include <optional>
 #include <string>
 
-#include "aws/profile/env.h"
+#include "util/env.h"
 #include "aws/profile/profile_set.h"
 
 namespace cx::aws::profile {

@@ -8,11 +8,7 @@ namespace cx::aws::profile {
 namespace {
 
 EnvLookup env_of(std::map<std::string, std::string> vars) {
-  return [vars](const std::string& name) -> std::optional<std::string> {
-    auto it = vars.find(name);
-    if (it == vars.end()) return std::nullopt;
-    return it->second;
-  };
+  return env_from_map({vars.begin(), vars.end()});
 }
 
 ProfileSet profiles() {

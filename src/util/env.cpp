@@ -1,9 +1,9 @@
-#include "config/env_lookup.h"
+#include "util/env.h"
 
 #include <cstdlib>
 #include <utility>
 
-namespace cx::config {
+namespace cx {
 
 EnvLookup process_env() {
   return [](std::string_view name) -> std::optional<std::string> {
@@ -21,4 +21,10 @@ EnvLookup env_from_map(std::map<std::string, std::string, std::less<>> vars) {
   };
 }
 
-}  // namespace cx::config
+std::optional<std::string> env_value(const EnvLookup& env, std::string_view name) {
+  auto v = env(name);
+  if (!v || v->empty()) return std::nullopt;
+  return v;
+}
+
+}  // namespace cx

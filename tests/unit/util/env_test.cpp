@@ -1,9 +1,9 @@
-#include "config/env_lookup.h"
+#include "util/env.h"
 
 #include <gtest/gtest.h>
 #include <stdlib.h>
 
-namespace cx::config {
+namespace cx {
 namespace {
 
 TEST(EnvLookup, ProcessEnvReadsTheEnvironment) {
@@ -26,4 +26,4 @@ TEST(EnvLookup, MapAnswersOnlyFromItsEntries) {
 }
 
 }  // namespace
-}  // namespace cx::config
+}  // namespace cx

@@ -1,0 +1,32 @@
+#include "cli/common.h"
+
+#include <cstdio>
+
+#include "proc/capture.h"
+#include "runtime/run_command.h"
+#include "util/env.h"
+#include "util/fatal.h"
+
+namespace cx::cli {
+
+config::Settings load_config_or_die(int exit_code) {
+  auto env = process_env();
+  auto path = unwrap(config::config_path(env), exit_code);
+  auto settings = unwrap(config::load_settings(path, env), exit_code);
+  for (const auto& w : settings.warnings) std::fprintf(stderr, "cx: warning: %s\n", w.c_str());
+  return settings;
+}
+
+runtime::Runtime resolve_runtime_or_die(const config::Settings& s, int exit_code) {
+  return unwrap(runtime::resolve_runtime(s.runtime, runtime::system_host_probe()), exit_code);
+}
+
+void require_image(const runtime::Runtime& rt, const std::string& tag, int exit_code) {
+  auto r = proc::capture({.argv = runtime::image_exists_argv(rt, tag)});
+  if (!r) throw Fatal(r.error(), exit_code);
+  if (r->exit_code != 0)
+    throw Fatal("image " + tag + " not found in " + std::string(runtime::runtime_name(rt.kind)),
+                exit_code, "build it: cx build");
+}
+
+}  // namespace cx::cli

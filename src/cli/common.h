@@ -1,0 +1,22 @@
+#pragma once
+// Steps that several commands share: loading the config, resolving the
+// runtime, checking the image. Each throws cx::Fatal with exit 125 (a
+// session that could not start) or the exit code given.
+
+#include <string>
+
+#include "config/settings.h"
+#include "runtime/runtime.h"
+
+namespace cx::cli {
+
+// Loads $ENV_FILE or ~/.claude-exec, printing its warnings.
+config::Settings load_config_or_die(int exit_code);
+
+// Resolves RUNTIME to a binary and its dialect.
+runtime::Runtime resolve_runtime_or_die(const config::Settings& s, int exit_code);
+
+// Fails unless `tag` exists in the runtime's local image store.
+void require_image(const runtime::Runtime& rt, const std::string& tag, int exit_code);
+
+}  // namespace cx::cli

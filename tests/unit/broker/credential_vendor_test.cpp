@@ -1,0 +1,147 @@
+#include "broker/credential_vendor.h"
+
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <thread>
+#include <vector>
+
+namespace cx::broker {
+namespace {
+
+using namespace std::chrono_literals;
+
+class FakeClock : public Clock {
+ public:
+  SystemTime now() const override { return t; }
+  SystemTime t = SystemTime(std::chrono::hours(500000));
+};
+
+aws::Credentials creds(const std::string& id, SystemTime expiry) {
+  aws::Credentials c;
+  c.access_key_id = id;
+  c.secret_access_key = "secret-" + id;
+  c.session_token = "token-" + id;
+  c.expiration = expiry;
+  return c;
+}
+
+struct Harness {
+  FakeClock clock;
+  int calls = 0;
+  bool fail = false;
+  std::vector<std::string> warnings;
+  std::chrono::seconds lifetime{3600};
+  std::unique_ptr<CredentialVendor> vendor;
+
+  explicit Harness(VendorOptions opts = {}) {
+    vendor = std::make_unique<CredentialVendor>(
+        [this]() -> Result<aws::Credentials> {
+          ++calls;
+          if (fail) return make_error("STS said no");
+          return creds("AKID" + std::to_string(calls), clock.t + lifetime);
+        },
+        creds("AKID0", clock.t + lifetime), clock, opts,
+        [this](const std::string& w) { warnings.push_back(w); });
+  }
+};
+
+TEST(CredentialVendor, RenewsRefreshMarginBeforeExpiry) {
+  Harness h;
+  EXPECT_EQ(h.vendor->refresh_at(), h.clock.t + 3600s - 900s);
+  h.clock.t += 2699s;
+  h.vendor->step();
+  EXPECT_EQ(h.calls, 0);
+  h.clock.t += 1s;
+  h.vendor->step();
+  EXPECT_EQ(h.calls, 1);
+  EXPECT_EQ(h.vendor->current()->access_key_id, "AKID1");
+}
+
+TEST(CredentialVendor, ShortLivedCredentialsRenewAtHalfTheirLife) {
+  VendorOptions opts;
+  opts.refresh_margin = 890s;
+  Harness h(opts);
+  // Replace the initial 1 h credentials with 900 s ones, as moto issues them.
+  h.lifetime = 900s;
+  h.clock.t += 3600s - 890s;
+  h.vendor->step();
+  ASSERT_EQ(h.calls, 1);
+  EXPECT_EQ(h.vendor->refresh_at(), h.clock.t + 450s);
+}
+
+TEST(CredentialVendor, FailedRenewalKeepsServingValidCredentialsAndWarnsOnce) {
+  Harness h;
+  h.fail = true;
+  h.clock.t += 2700s;
+  auto wait1 = h.vendor->step();
+  EXPECT_EQ(wait1, 2000ms);
+  h.clock.t += 2s;
+  auto wait2 = h.vendor->step();
+  EXPECT_EQ(wait2, 4000ms);
+  EXPECT_EQ(h.calls, 2);
+  ASSERT_EQ(h.warnings.size(), 1u);
+  EXPECT_NE(h.warnings[0].find("STS said no"), std::string::npos);
+  EXPECT_EQ(h.vendor->current()->access_key_id, "AKID0");
+  // Before the retry time nothing is called.
+  h.clock.t += 1s;
+  h.vendor->step();
+  EXPECT_EQ(h.calls, 2);
+  h.fail = false;
+  h.clock.t += 3s;
+  h.vendor->step();
+  EXPECT_EQ(h.calls, 3);
+  EXPECT_EQ(h.vendor->current()->access_key_id, "AKID3");
+}
+
+TEST(CredentialVendor, NeverServesCredentialsAboutToExpire) {
+  Harness h;
+  h.fail = true;
+  h.clock.t += 3600s - 60s;
+  auto r = h.vendor->current(0ms);
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.error().message.find("expire within 60 s"), std::string::npos);
+  h.clock.t -= 1s;
+  EXPECT_TRUE(h.vendor->current(0ms).ok());
+}
+
+TEST(CredentialVendor, RetryBackoffIsCapped) {
+  Harness h;
+  h.fail = true;
+  h.clock.t += 2700s;
+  std::chrono::milliseconds last{};
+  for (int i = 0; i < 12; ++i) {
+    last = h.vendor->step();
+    h.clock.t += last;
+  }
+  EXPECT_EQ(last, 60000ms);
+  EXPECT_EQ(h.warnings.size(), 1u);
+}
+
+TEST(CredentialVendor, ConcurrentRequestsDuringARenewalCauseOneCall) {
+  SystemClock clock;
+  std::atomic<int> calls{0};
+  CredentialVendor vendor(
+      [&]() -> Result<aws::Credentials> {
+        ++calls;
+        std::this_thread::sleep_for(200ms);
+        return creds("NEW", clock.now() + 3600s);
+      },
+      // Already inside the refresh window and nearly expired.
+      creds("OLD", clock.now() + 30s), clock, {});
+  vendor.start();
+  std::vector<std::thread> clients;
+  std::atomic<int> served_new{0};
+  for (int i = 0; i < 16; ++i)
+    clients.emplace_back([&] {
+      auto c = vendor.current(5s);
+      if (c.ok() && c->access_key_id == "NEW") ++served_new;
+    });
+  for (auto& t : clients) t.join();
+  vendor.stop();
+  EXPECT_EQ(calls.load(), 1);
+  EXPECT_EQ(served_new.load(), 16);
+}
+
+}  // namespace
+}  // namespace cx::broker
