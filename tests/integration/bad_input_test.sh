@@ -150,8 +150,8 @@ sts_and_image() {
 
   # An image that exists, so that STS is what fails.
   cx_write_config "$file" IMAGE_TAG="$CX_TEST_IMAGE_PODMAN" AWS_IAM_ROLE="$MOTO_DENIED_ROLE_ARN"
-  expect_error 125 "trust policy" ENV_FILE="$file" shell -- true
-  assert_contains "$RUN_ERR" "$MOTO_DENIED_ROLE_ARN" "AccessDenied error"
+  expect_error 125 "$MOTO_DENIED_ROLE_ARN" ENV_FILE="$file" shell -- true
+  assert_contains "$RUN_ERR" "trust policy" "AccessDenied error and hint"
   assert_not_contains "$RUN_ERR" "$secret" "AccessDenied stderr"
   pass "STS AccessDenied -> 125, mentions the trust policy"
 

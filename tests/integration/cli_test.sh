@@ -111,7 +111,7 @@ dry_run() {
     assert_contains "$RUN_OUT" "$s" "cx run --dry-run output"
   done
   cx_assert_no_containers_left podman "$proj"
-  pass "cx run --dry-run prints the command with <redacted> secrets (${#secrets[@]} checked absent), starts nothing"
+  pass "cx run --dry-run prints the command with <redacted> secrets, no known secret (${#secrets[@]} checked), starts nothing"
 }
 subtest dry_run
 rc=$?
