@@ -241,7 +241,7 @@ cx_assert_no_containers_left() {
 cx_cmdline_scan() {
   local f pid s cmd
   for f in /proc/[0-9]*/cmdline; do
-    cmd=$(tr '\0' ' ' <"$f" 2>/dev/null) || continue
+    cmd=$(tr '\0' ' ' 2>/dev/null <"$f") || continue
     [ -n "$cmd" ] || continue
     for s in "$@"; do
       [ -n "$s" ] || continue
