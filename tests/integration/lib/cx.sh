@@ -390,8 +390,9 @@ cx_session_checks() {
     fail "no session container appeared within 60 s: $(cat "$TEST_TMP/sleep.err")"
   [[ "$name" =~ ^cx-cxit$token-[A-Za-z0-9]{6}$ ]] || fail "container name [$name] is not cx-cxit$token-XXXXXX"
   pass "running session container: $name (labels cx.session, cx.project)"
-  local -a secrets=("$(moto_key AWS_SECRET_ACCESS_KEY)")
+  local -a secrets
   for i in 1 2 3 4 5; do
+    secrets=("$(moto_key AWS_SECRET_ACCESS_KEY)")
     while read -r line; do
       set -- $line
       [ -n "${2:-}" ] && secrets+=("$2" "$3")
