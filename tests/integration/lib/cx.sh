@@ -116,7 +116,9 @@ cx_assert_one_error() {
 cx_image_hash() {
   local home
   home=$(new_home)
-  cx_write_config "$home/.claude-exec"
+  local rt=podman
+  [ -n "${CX_SKIP_PODMAN:-}" ] && [ -n "${CX_TEST_DOCKER:-}" ] && rt=$CX_TEST_DOCKER
+  cx_write_config "$home/.claude-exec" RUNTIME="$rt"
   {
     cx_env "" "$home" "$CX_BIN" build --print || return 1
     cat "$CX_SOURCE_DIR/src/runtime/image/entrypoint.sh" 2>/dev/null
@@ -139,37 +141,52 @@ _cx_image_fresh() {
   [ -n "$3" ] && [ -r "$1" ] && [ "$(cat "$1")" = "$2 $3" ]
 }
 
-# _cx_image_build_podman HASH: cx build with rootful podman; writes the stamp.
-_cx_image_build_podman() {
-  local hash=$1 home log="$CX_TEST_STATE/cx-itest-build-podman.log" t0=$SECONDS id
+# _cx_image_build RT HASH STAMP: cx build with RUNTIME=RT (podman, or the docker client path) as
+# the current user; writes "HASH ID" to STAMP.
+_cx_image_build() {
+  local rt=$1 hash=$2 stamp=$3 home log t0=$SECONDS id
+  log="$CX_TEST_STATE/cx-itest-build-$(basename "$rt").log"
   home=$(new_home)
-  cx_write_config "$home/.claude-exec" RUNTIME=podman
-  echo "note: building $CX_ITEST_IMAGE with podman via cx build (log $log); takes minutes" >&2
+  cx_write_config "$home/.claude-exec" RUNTIME="$rt"
+  echo "note: building $CX_ITEST_IMAGE with $rt via cx build (log $log); takes minutes" >&2
   if ! (cd "$home" && cx_env "" "$home" "$CX_BIN" build) >"$log" 2>&1 </dev/null; then
-    fail "cx build with podman failed: $(grep -E '^cx: |rror' "$log" | tail -n 3)"
+    fail "cx build with $rt failed: $(grep -E '^cx: |rror' "$log" | tail -n 3)"
   fi
-  id=$(_cx_image_id podman) || fail "cx build succeeded but podman has no $CX_ITEST_IMAGE"
-  echo "$hash $id" >"$CX_TEST_STATE/cx-itest-podman.stamp"
-  echo "note: cx build (podman) took $((SECONDS - t0)) s" >&2
+  id=$(_cx_image_id "$rt") || fail "cx build succeeded but $rt has no $CX_ITEST_IMAGE"
+  echo "$hash $id" >"$stamp"
+  echo "note: cx build ($rt) took $((SECONDS - t0)) s" >&2
 }
 
 # cx_image_ensure KIND: make sure CX_ITEST_IMAGE, built from the current Containerfile, is in the
 # storage KIND uses: `podman` (rootful), `docker` (CX_TEST_DOCKER's daemon) or `rootless` (podman
-# of CX_TEST_USER). Built once with cx build (podman), then copied: `podman save | docker load` for
+# of CX_TEST_USER). Built once with cx build (podman; docker builds its own when podman is
+# unavailable), then copied: `podman save | docker load` for
 # docker (faster than a second build: no download), `podman save` + `podman load` as the user for
 # rootless (a rootless build cannot reach the network here). Serialised by a lock, so parallel tests
 # build once. Fails the test when cx build fails.
 cx_image_ensure() {
   local kind=$1 hash stamp id lock="$CX_TEST_STATE/cx-itest-image.lock" t0
   [ -n "${CX_TEST_STATE:-}" ] || skip "CX_TEST_STATE is not set (run scripts/test-env.sh)"
-  require_podman
+  [ "$kind" = docker ] && require_docker
+  [ "$kind" = docker ] && [ -n "${CX_SKIP_PODMAN:-}" ] || require_podman
   hash=$(cx_image_hash) || fail "cx build --print failed"
   exec {_cx_lock_fd}>"$lock" || fail "cannot open $lock"
   flock "$_cx_lock_fd" || fail "cannot lock $lock"
 
+  # Without podman, docker builds its own copy.
+  if [ "$kind" = docker ] && [ -n "${CX_SKIP_PODMAN:-}" ]; then
+    stamp="$CX_TEST_STATE/cx-itest-docker.stamp"
+    if ! _cx_image_fresh "$stamp" "$hash" "$(_cx_image_id "$CX_TEST_DOCKER")"; then
+      _cx_image_build "$CX_TEST_DOCKER" "$hash" "$stamp"
+    fi
+    flock -u "$_cx_lock_fd"
+    exec {_cx_lock_fd}>&-
+    return 0
+  fi
+
   stamp="$CX_TEST_STATE/cx-itest-podman.stamp"
   if ! _cx_image_fresh "$stamp" "$hash" "$(_cx_image_id podman)"; then
-    _cx_image_build_podman "$hash"
+    _cx_image_build podman "$hash" "$stamp"
   fi
   local podman_id
   podman_id=$(_cx_image_id podman)
