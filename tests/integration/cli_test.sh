@@ -91,16 +91,16 @@ dry_run() {
   moto_up
   moto_write_aws_credentials "$HOME_DIR"
   cx_write_config "$HOME_DIR/.claude-exec" IMAGE_TAG="$CX_TEST_IMAGE_PODMAN" FOO_FORWARDED=bar
-  local proj="$TEST_TMP/dryproj" line
+  local proj="$TEST_TMP/dryproj"
   mkdir -p "$proj" && cd "$proj" || fail "cd $proj"
   cx_run_capture "" "$HOME_DIR" run --dry-run -- -p hello
   assert_rc 0 "cx run --dry-run"
   cx_assert_clean_stderr "cx run --dry-run stderr"
   assert_contains "$RUN_OUT" "<redacted>" "cx run --dry-run output"
   local -a secrets=("$(moto_key AWS_SECRET_ACCESS_KEY)")
-  while read -r line; do
-    set -- $line
-    [ -n "${2:-}" ] && secrets+=("$2" "$3")
+  local ck cs ct
+  while read -r ck cs ct; do
+    [ -n "$cs" ] && secrets+=("$cs" "$ct")
   done <<<"$(moto_role_credentials "$MOTO_ROLE_ARN")"
   local s
   for s in "${secrets[@]}"; do

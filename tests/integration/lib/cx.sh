@@ -168,7 +168,7 @@ cx_image_ensure() {
   local kind=$1 hash stamp id lock="$CX_TEST_STATE/cx-itest-image.lock" t0
   [ -n "${CX_TEST_STATE:-}" ] || skip "CX_TEST_STATE is not set (run scripts/test-env.sh)"
   [ "$kind" = docker ] && require_docker
-  [ "$kind" = docker ] && [ -n "${CX_SKIP_PODMAN:-}" ] || require_podman
+  if [ "$kind" != docker ] || [ -z "${CX_SKIP_PODMAN:-}" ]; then require_podman; fi
   hash=$(cx_image_hash) || fail "cx build --print failed"
   exec {_cx_lock_fd}>"$lock" || fail "cannot open $lock"
   flock "$_cx_lock_fd" || fail "cannot lock $lock"
@@ -374,15 +374,14 @@ cx_session_checks() {
   pass "forwarded key and CX_PASS_ENV present; host and consumed variables absent"
 
   assert_eq "$MOTO_REGION" "$(_kv AWS_REGION)" "AWS_REGION in the container"
-  local key_id creds line found=0
+  local key_id creds line found=0 ck cs ct
   key_id=$(_kv AWS_ACCESS_KEY_ID)
   creds=$(moto_role_credentials "$MOTO_ROLE_ARN") || fail "cannot read moto's data.json"
-  while read -r line; do
-    set -- $line
-    if [ "$1" = "$key_id" ]; then
+  while read -r ck cs ct; do
+    if [ "$ck" = "$key_id" ]; then
       found=1
-      assert_eq "$(printf %s "$2" | sha256sum | cut -d' ' -f1)" "$(_kv secret_sha)" "AWS_SECRET_ACCESS_KEY (sha256)"
-      assert_eq "$(printf %s "$3" | sha256sum | cut -d' ' -f1)" "$(_kv token_sha)" "AWS_SESSION_TOKEN (sha256)"
+      assert_eq "$(printf %s "$cs" | sha256sum | cut -d' ' -f1)" "$(_kv secret_sha)" "AWS_SECRET_ACCESS_KEY (sha256)"
+      assert_eq "$(printf %s "$ct" | sha256sum | cut -d' ' -f1)" "$(_kv token_sha)" "AWS_SESSION_TOKEN (sha256)"
     fi
   done <<<"$creds"
   [ "$found" = 1 ] || fail "container's AWS_ACCESS_KEY_ID [$key_id] is not one moto issued for $MOTO_ROLE_ARN"
@@ -410,9 +409,8 @@ cx_session_checks() {
   local -a secrets
   for i in 1 2 3 4 5; do
     secrets=("$(moto_key AWS_SECRET_ACCESS_KEY)")
-    while read -r line; do
-      set -- $line
-      [ -n "${2:-}" ] && secrets+=("$2" "$3")
+    while read -r ck cs ct; do
+      [ -n "$cs" ] && secrets+=("$cs" "$ct")
     done <<<"$(moto_role_credentials "$MOTO_ROLE_ARN")"
     hits+=$(cx_cmdline_scan "${secrets[@]}")
     sleep 0.5
