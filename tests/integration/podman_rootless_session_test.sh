@@ -15,14 +15,11 @@ require_rootless_podman
 require_cmd flock sha256sum
 run_as_user "$CX_TEST_USER" test -x "$CX_BIN" ||
   skip "$CX_TEST_USER cannot execute $CX_BIN (a parent directory is not searchable)"
-moto_up
-cx_image_ensure rootless
-
 net=open
 # Rootless podman has no network of its own on these machines (slirp4netns cannot open
 # /dev/net/tun); cx's default allowlist mode needs none, but this version supports only open.
 if ! (cd / && run_as_user "$CX_TEST_USER" CONTAINERS_CONF="$CONTAINERS_CONF" podman run --rm \
-  "$CX_ITEST_IMAGE" true) >"$TEST_TMP/rootless-net.log" 2>&1; then
+  "$CX_TEST_IMAGE_PODMAN" true) >"$TEST_TMP/rootless-net.log" 2>&1; then
   home=$(new_home "$CX_TEST_USER")
   cx_write_config "$home/.claude-exec" CX_NETWORK=allowlist
   cd "$home" || fail "cd $home"
@@ -32,6 +29,8 @@ if ! (cd / && run_as_user "$CX_TEST_USER" CONTAINERS_CONF="$CONTAINERS_CONF" pod
     skip "rootless podman: its default network fails here ($(grep -o 'open(.*Permission denied' "$TEST_TMP/rootless-net.log" | head -n 1 | tr -d '\\"')) and cx does not support CX_NETWORK=allowlist yet (${RUN_ERR%%$'\n'*})"
   net=allowlist
 fi
+moto_up
+cx_image_ensure rootless
 echo "--- rootless podman, as $CX_TEST_USER (CX_NETWORK=$net)"
 cx_session_checks podman "$CX_TEST_USER" CX_NETWORK="$net"
 echo "podman_rootless_session_test: the rootless podman session passes"
