@@ -10,12 +10,10 @@
 #include <fstream>
 #include <sstream>
 
-#include "aws/profile/chain.h"
 #include "aws/profile/files.h"
 #include "aws/profile/region.h"
-#include "aws/role_provider.h"
 #include "aws/session_name.h"
-#include "util/curl_http.h"
+#include "proc/tty_prompt.h"
 #include "util/env.h"
 #include "util/fatal.h"
 
@@ -37,51 +35,47 @@ std::string read_policy_file(const std::string& path, int exit_code) {
 
 }  // namespace
 
-AgentCredentials agent_credentials(const config::Settings& s, const std::string& project_dir,
-                                   bool dry_run, int exit_code) {
-  auto env = process_env();
-  auto profiles = unwrap(aws::profile::load_profile_set(env), exit_code);
+AgentCredentialSource::AgentCredentialSource(const config::Settings& s,
+                                             const std::string& project_dir, int exit_code) {
+  EnvLookup env = process_env();
+  profiles_ = unwrap(aws::profile::load_profile_set(env), exit_code);
   std::optional<std::string> configured;
   if (s.aws_profile_explicit) configured = s.aws_profile;
-  auto chain = unwrap(aws::profile::resolve_source_chain(profiles, configured, env), exit_code);
+  chain_ = unwrap(aws::profile::resolve_source_chain(profiles_, configured, env), exit_code);
 
-  std::string region;
-  if (s.aws_region)
-    region = *s.aws_region;
-  else if (auto r = aws::profile::resolve_region(profiles, chain.profile, env))
-    region = *r;
-  if (region.empty())
+  if (s.aws_region) region_ = *s.aws_region;
+  else if (auto r = aws::profile::resolve_region(profiles_, chain_.profile, env)) region_ = *r;
+  if (region_.empty())
     throw Fatal("no AWS region for the session", exit_code,
                 "set AWS_REGION in " + s.path + " (the Bedrock region, e.g. us-east-1)");
 
-  AgentCredentials out;
-  out.region = region;
-  if (dry_run) {
-    out.creds.access_key_id = "<access-key-id>";
-    out.creds.secret_access_key = "<redacted>";
-    out.creds.session_token = "<redacted>";
-    return out;
-  }
+  request_.role_arn = s.aws_iam_role;
+  request_.session_name =
+      s.role_session_name
+          ? *s.role_session_name
+          : aws::default_session_name(user_name(),
+                                      std::filesystem::path(project_dir).filename().string());
+  request_.duration_seconds = s.session_duration;
+  if (s.external_id) request_.external_id = *s.external_id;
+  if (s.session_policy) request_.policy = read_policy_file(*s.session_policy, exit_code);
 
-  CurlHttpClient http;
-  SystemClock clock;
-  aws::ProviderContext ctx{http, clock, env, region, [](const std::string& n) {
-                             std::fprintf(stderr, "cx: notice: %s\n", n.c_str());
-                           }};
-  auto source = unwrap(aws::source_credentials(chain, ctx), exit_code);
+  if (s.cache) cache_ = std::make_unique<aws::CredentialCache>(aws::default_cache_dir(env), clock_);
+  ctx_ = std::make_unique<aws::ProviderContext>(aws::ProviderContext{
+      .http = http_,
+      .clock = clock_,
+      .env = env,
+      .region = region_,
+      .profiles = &profiles_,
+      .cache = cache_.get(),
+      .cache_margin = std::chrono::seconds(s.refresh_margin),
+      .ask_mfa = [](const std::string& profile,
+                    const std::string& serial) { return proc::ask_mfa_code(profile, serial); },
+      .notice = [](const std::string& n) { std::fprintf(stderr, "cx: notice: %s\n", n.c_str()); },
+  });
+}
 
-  aws::RoleRequest req;
-  req.role_arn = s.aws_iam_role;
-  req.session_name = s.role_session_name
-                         ? *s.role_session_name
-                         : aws::default_session_name(
-                               user_name(), std::filesystem::path(project_dir).filename().string());
-  req.duration_seconds = s.session_duration;
-  if (s.external_id) req.external_id = *s.external_id;
-  if (s.session_policy) req.policy = read_policy_file(*s.session_policy, exit_code);
-  auto assumed = unwrap(aws::assume_agent_role(source, req, chain, ctx), exit_code);
-  out.creds = assumed.credentials;
-  return out;
+Result<aws::Credentials> AgentCredentialSource::issue(bool use_cached) {
+  return aws::agent_role_credentials(chain_, request_, *ctx_, use_cached);
 }
 
 }  // namespace cx::cli

@@ -18,8 +18,8 @@ int cmd_creds(const Invocation& inv) {
   config::Settings s = load_config_or_die(kExitFailure);
   std::error_code ec;
   std::string project = std::filesystem::current_path(ec).string();
-  AgentCredentials agent = agent_credentials(s, project, false, kExitFailure);
-  const auto& c = agent.creds;
+  AgentCredentialSource source(s, project, kExitFailure);
+  const aws::Credentials c = unwrap(source.issue(), kExitFailure);
   std::string expiration = c.expiration ? format_iso8601(*c.expiration) : std::string();
 
   if (inv.creds_format == "env") {
@@ -30,7 +30,7 @@ int cmd_creds(const Invocation& inv) {
     line("AWS_SECRET_ACCESS_KEY", c.secret_access_key);
     if (!c.session_token.empty()) line("AWS_SESSION_TOKEN", c.session_token);
     if (!expiration.empty()) line("AWS_CREDENTIAL_EXPIRATION", expiration);
-    line("AWS_REGION", agent.region);
+    line("AWS_REGION", source.region());
     return 0;
   }
   nlohmann::ordered_json j;

@@ -100,7 +100,17 @@ int cmd_session(const Invocation& inv) {
 
   if (!inv.run.dry_run) require_image(rt, s.image_tag, kStart);
 
-  AgentCredentials agent = agent_credentials(s, project, inv.run.dry_run, kStart);
+  aws::Credentials creds;
+  std::string region;
+  if (inv.run.dry_run) {
+    creds.access_key_id = "<access-key-id>";
+    creds.secret_access_key = creds.session_token = "<redacted>";
+    region = s.aws_region.value_or("<region>");
+  } else {
+    AgentCredentialSource source(s, project, kStart);
+    creds = unwrap(source.issue(), kStart);
+    region = source.region();
+  }
 
   // The container's environment: forwarded keys, CX_PASS_ENV, region, credentials.
   std::map<std::string, std::string> vars;
@@ -112,10 +122,10 @@ int cmd_session(const Invocation& inv) {
   for (const auto& f : s.forward) add(f.name, f.value);
   for (const auto& n : s.pass_env)
     if (const char* v = std::getenv(n.c_str())) add(n, v);
-  if (!vars.count("AWS_REGION")) add("AWS_REGION", agent.region);
-  add("AWS_ACCESS_KEY_ID", agent.creds.access_key_id);
-  add("AWS_SECRET_ACCESS_KEY", agent.creds.secret_access_key);
-  if (!agent.creds.session_token.empty()) add("AWS_SESSION_TOKEN", agent.creds.session_token);
+  if (!vars.count("AWS_REGION")) add("AWS_REGION", region);
+  add("AWS_ACCESS_KEY_ID", creds.access_key_id);
+  add("AWS_SECRET_ACCESS_KEY", creds.secret_access_key);
+  if (!creds.session_token.empty()) add("AWS_SESSION_TOKEN", creds.session_token);
 
   runtime::RunSpec spec;
   std::uint64_t rnd = random64();
