@@ -93,7 +93,8 @@ Result<SourceCredentials> mfa_session(const Credentials& long_term, const std::s
       return SourceCredentials{*cached, false};
   }
   if (!ctx.ask_mfa)
-    return make_error("profile \"" + profile + "\" needs an MFA code (mfa_serial), and cx cannot "
+    return make_error("profile \"" + profile +
+                      "\" needs an MFA code (mfa_serial), and cx cannot "
                       "ask for one here");
   auto code = ctx.ask_mfa(profile, serial);
   if (!code) return code.error();
@@ -148,7 +149,8 @@ Result<SourceCredentials> source_credentials(const profile::CredentialChain& cha
       } else {
         // GetSessionToken needs long-term keys; pass the code to AssumeRole.
         if (!ctx.ask_mfa)
-          return make_error("profile \"" + hop.profile + "\" needs an MFA code (mfa_serial), "
+          return make_error("profile \"" + hop.profile +
+                            "\" needs an MFA code (mfa_serial), "
                             "and cx cannot ask for one here");
         auto code = ctx.ask_mfa(hop.profile, hop.mfa_serial);
         if (!code) return code.error();
@@ -156,7 +158,8 @@ Result<SourceCredentials> source_credentials(const profile::CredentialChain& cha
         p.token_code = *code;
       }
     }
-    if (current->role_session && p.duration_seconds && *p.duration_seconds > kRoleChainingMaxSeconds)
+    if (current->role_session && p.duration_seconds &&
+        *p.duration_seconds > kRoleChainingMaxSeconds)
       p.duration_seconds = kRoleChainingMaxSeconds;
     auto sts = sts_for(ctx);
     if (!sts) return sts.error();

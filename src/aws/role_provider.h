@@ -42,11 +42,11 @@ struct ProviderContext {
   HttpClient& http;
   const Clock& clock;
   EnvLookup env;
-  std::string region;                    // the STS endpoint of every call
-  const profile::ProfileSet* profiles;   // for mfa_serial on the source profile
-  CredentialCache* cache = nullptr;      // null: CX_CACHE=0
+  std::string region;                      // the STS endpoint of every call
+  const profile::ProfileSet* profiles;     // for mfa_serial on the source profile
+  CredentialCache* cache = nullptr;        // null: CX_CACHE=0
   std::chrono::seconds cache_margin{900};  // a cached entry must have this much left
-  MfaPrompt ask_mfa;                     // null: MFA profiles are an error
+  MfaPrompt ask_mfa;                       // null: MFA profiles are an error
   // Notices for the user (not errors), e.g. the role-chaining cap.
   std::function<void(const std::string&)> notice;
   // Retry behaviour of every STS client (tests make it instant).

@@ -43,8 +43,10 @@ AgentCredentialSource::AgentCredentialSource(const config::Settings& s,
   if (s.aws_profile_explicit) configured = s.aws_profile;
   chain_ = unwrap(aws::profile::resolve_source_chain(profiles_, configured, env), exit_code);
 
-  if (s.aws_region) region_ = *s.aws_region;
-  else if (auto r = aws::profile::resolve_region(profiles_, chain_.profile, env)) region_ = *r;
+  if (s.aws_region)
+    region_ = *s.aws_region;
+  else if (auto r = aws::profile::resolve_region(profiles_, chain_.profile, env))
+    region_ = *r;
   if (region_.empty())
     throw Fatal("no AWS region for the session", exit_code,
                 "set AWS_REGION in " + s.path + " (the Bedrock region, e.g. us-east-1)");
