@@ -3,6 +3,8 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <cctype>
+
 namespace cx::config {
 namespace {
 
@@ -351,7 +353,15 @@ INSTANTIATE_TEST_SUITE_P(
         Case{"A='b\r'", "cfg:1:5: ", "carriage return"},
         Case{"A=\x01", "cfg:1:3: ", "control character 0x01"},
         Case{"A=x\x7f", "cfg:1:4: ", "control character 0x7f"},
-        Case{"\n\n  A=$(x)", "cfg:3:5: ", "command substitution"}));
+        Case{"\n\n  A=$(x)", "cfg:3:5: ", "command substitution"}),
+    // Readable ctest names: the case's index and the position it expects.
+    [](const ::testing::TestParamInfo<Case>& param_info) {
+      std::string name = std::to_string(param_info.index) + "_at_";
+      for (const char* p = param_info.param.where; *p; ++p)
+        name += std::isalnum(static_cast<unsigned char>(*p)) ? *p : '_';
+      while (!name.empty() && name.back() == '_') name.pop_back();
+      return name;
+    });
 
 TEST(Parser, NulByteIsRefused) {
   const Error e = error(std::string_view("A=b\0c", 5));
