@@ -11,6 +11,7 @@
 #include "aws/profile/files.h"
 #include "util/digest.h"
 #include "util/iso8601.h"
+#include "util/private_fs.h"
 
 namespace cx::aws {
 namespace {
@@ -23,35 +24,6 @@ bool valid_key(const std::string& key) {
   if (key.empty() || key.size() > 128) return false;
   for (char c : key)
     if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || c == '-')) return false;
-  return true;
-}
-
-// Ours alone: owned by this user, no group/other permission bits.
-bool private_to_us(const struct stat& st) {
-  return st.st_uid == ::geteuid() && (st.st_mode & 077) == 0;
-}
-
-std::string errno_text() { return std::strerror(errno); }
-
-// Creates `path` and its missing parents with mode 0700 (the XDG rule for base directories).
-Status make_dirs(const std::string& path) {
-  for (size_t pos = 1; pos <= path.size(); ++pos) {
-    if (pos != path.size() && path[pos] != '/') continue;
-    std::string prefix = path.substr(0, pos);
-    if (::mkdir(prefix.c_str(), 0700) != 0 && errno != EEXIST)
-      return make_error("cannot create the cache directory " + prefix + ": " + errno_text());
-  }
-  return Ok{};
-}
-
-bool write_all(int fd, const std::string& data) {
-  size_t done = 0;
-  while (done < data.size()) {
-    ssize_t n = ::write(fd, data.data() + done, data.size() - done);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) return false;
-    done += static_cast<size_t>(n);
-  }
   return true;
 }
 
@@ -75,11 +47,7 @@ std::string mfa_session_cache_key(const std::string& profile, const std::string&
 }
 
 std::string default_cache_dir(const EnvLookup& env) {
-  auto xdg = env_value(env, "XDG_CACHE_HOME");
-  // The XDG spec says a relative value is invalid and must be ignored.
-  std::string base = xdg && (*xdg)[0] == '/' ? *xdg : profile::expand_home("~/.cache", env);
-  while (base.size() > 1 && base.back() == '/') base.pop_back();
-  return base + "/cx";
+  return xdg_cx_dir(env, "XDG_CACHE_HOME", ".cache");
 }
 
 CredentialCache::CredentialCache(std::string dir, const Clock& clock)
@@ -133,16 +101,7 @@ std::optional<Credentials> CredentialCache::load(const std::string& key,
 }
 
 Status CredentialCache::ensure_private_dir() const {
-  if (auto made = make_dirs(dir_); !made) return made;
-  struct stat st;
-  if (::lstat(dir_.c_str(), &st) != 0)
-    return make_error("cannot use the cache directory " + dir_ + ": " + errno_text());
-  if (!S_ISDIR(st.st_mode) || st.st_uid != ::geteuid())
-    return make_error("the cache directory " + dir_ + " is not a directory of your own",
-                      "remove it, or point XDG_CACHE_HOME elsewhere");
-  if ((st.st_mode & 077) != 0 && ::chmod(dir_.c_str(), 0700) != 0)
-    return make_error("cannot make the cache directory " + dir_ + " private: " + errno_text());
-  return Ok{};
+  return cx::ensure_private_dir(dir_, "cache directory");
 }
 
 Status CredentialCache::store(const std::string& key, const Credentials& creds) {
@@ -155,20 +114,8 @@ Status CredentialCache::store(const std::string& key, const Credentials& creds) 
               {"SecretAccessKey", creds.secret_access_key},
               {"SessionToken", creds.session_token},
               {"Expiration", format_iso8601(*creds.expiration)}};
-  std::string tmp = dir_ + "/." + key + ".XXXXXX";
-  int fd = ::mkostemp(tmp.data(), O_CLOEXEC);  // mode 0600
-  if (fd < 0)
-    return make_error("cannot write to the cache directory " + dir_ + ": " + errno_text());
-  bool ok = ::fchmod(fd, 0600) == 0 && write_all(fd, doc.dump() + "\n") && ::fsync(fd) == 0;
-  std::string why = ok ? "" : errno_text();
-  if (::close(fd) != 0 && ok) ok = false, why = errno_text();
   // rename replaces whatever is at the final name (an old file, a symlink) without following it.
-  if (ok && ::rename(tmp.c_str(), path_of(key).c_str()) != 0) ok = false, why = errno_text();
-  if (!ok) {
-    ::unlink(tmp.c_str());
-    return make_error("cannot write the cache entry " + path_of(key) + ": " + why);
-  }
-  return Ok{};
+  return write_private_file(path_of(key), doc.dump() + "\n");
 }
 
 Status CredentialCache::remove(const std::string& key) {
