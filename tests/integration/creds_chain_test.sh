@@ -90,8 +90,8 @@ assert_contains "$RUN_OUT" ":assumed-role/ClaudeCode/" "caller identity seen by 
 pass "boto3 accepts the process output as credential_process and moto accepts its signature"
 
 # --- the role-chaining cap ------------------------------------------------------------------------------
-cx_write_config "$HOME_DIR/.claude-exec" RUNTIME=podman IMAGE_TAG=x AWS_PROFILE=hop AWS_SESSION_DURATION=7200
-creds_run "$HOME_DIR" CX_CACHE=0 creds --format json
+cx_write_config "$HOME_DIR/.claude-exec" RUNTIME=podman IMAGE_TAG=x AWS_PROFILE=hop AWS_SESSION_DURATION=7200 CX_CACHE=0
+creds_run "$HOME_DIR" creds --format json
 assert_rc 0 "AWS_SESSION_DURATION=7200 through a role hop"
 n=$(grep -c '^cx: notice: ' <<<"$RUN_ERR")
 assert_eq 1 "$n" "notice lines for the capped duration"
@@ -104,8 +104,8 @@ left=$(creds_seconds_left "$(creds_json_field Expiration)")
 [ "$left" -gt 3300 ] && [ "$left" -le 3600 ] || fail "capped duration: $left s left, expected about 3600"
 pass "7200 through a role hop -> one notice ($(head -n 1 <<<"$RUN_ERR")), ${left} s left"
 
-cx_write_config "$HOME_DIR/.claude-exec" RUNTIME=podman IMAGE_TAG=x AWS_PROFILE=base AWS_SESSION_DURATION=7200
-creds_run "$HOME_DIR" CX_CACHE=0 creds --format json
+cx_write_config "$HOME_DIR/.claude-exec" RUNTIME=podman IMAGE_TAG=x AWS_PROFILE=base AWS_SESSION_DURATION=7200 CX_CACHE=0
+creds_run "$HOME_DIR" creds --format json
 assert_rc 0 "AWS_SESSION_DURATION=7200 from user keys"
 [ -z "$RUN_ERR" ] || fail "stderr from user keys with 7200: [$RUN_ERR]"
 left=$(creds_seconds_left "$(creds_json_field Expiration)")
