@@ -20,7 +20,8 @@ authenticated the request itself, but its answer is a fixed example key that its
 know, so nothing could be signed with it; FILE holds real role-session credentials from moto.
 
 --log FILE gets one line per request: "ACTION throttled|forwarded STATUS", so a test can count
-attempts per STS action (moto's own log shows only "POST /").
+attempts per STS action (moto's own log shows only "POST /"); a forwarded GetSessionToken line
+ends with " SerialNumber=... TokenCode=..." as sent.
 """
 
 import argparse
@@ -54,6 +55,13 @@ def action_of(path, body):
         if values:
             return values[0]
     return "-"
+
+
+def mfa_params(path, body):
+    """For GetSessionToken: " SerialNumber=... TokenCode=..." as sent (test values, not secrets)."""
+    params = urllib.parse.parse_qs(body.decode("utf-8", "replace"))
+    params.update(urllib.parse.parse_qs(urllib.parse.urlsplit(path).query))
+    return "".join(f" {k}={params[k][0]}" for k in ("SerialNumber", "TokenCode") if k in params)
 
 
 def replace_credentials(body, creds):
@@ -138,7 +146,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
         self.send_header("Content-Length", str(len(payload)))
         self.end_headers()
         self.wfile.write(payload)
-        self.server.record(f"{action} forwarded {resp.status}")
+        extra = mfa_params(self.path, body) if action == "GetSessionToken" else ""
+        self.server.record(f"{action} forwarded {resp.status}{extra}")
 
     do_GET = do_POST = do_PUT = do_DELETE = do_HEAD = handle_any
 
