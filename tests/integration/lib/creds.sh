@@ -1,4 +1,4 @@
-# shellcheck shell=bash
+# shellcheck shell=bash disable=SC2034
 # Helpers for the credential-chain tests (creds_*_test.sh): `cx creds` against moto_server with
 # authentication on, through the AWS profile shapes of SPEC §3. Source after common.sh, moto.sh
 # and cx.sh:
