@@ -51,7 +51,11 @@ std::string find_on_path(const std::string& name) {
 Result<pid_t> spawn(const SpawnOptions& opts) {
   if (opts.argv.empty()) return make_error("internal: spawn with an empty command");
   std::string path = find_on_path(opts.argv[0]);
-  if (path.empty()) return make_error("cannot run \"" + opts.argv[0] + "\": not found on PATH");
+  if (path.empty()) {
+    if (opts.argv[0].find('/') != std::string::npos)
+      return make_error("cannot run \"" + opts.argv[0] + "\": no such executable file");
+    return make_error("cannot run \"" + opts.argv[0] + "\": not found on PATH");
+  }
 
   posix_spawnattr_t attr;
   posix_spawnattr_init(&attr);

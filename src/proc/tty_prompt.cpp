@@ -124,7 +124,7 @@ Result<std::string> ask_mfa_code(const std::string& profile, const std::string& 
   const std::string of = " for profile \"" + profile + "\"";
   TtySession tty;
   if (!tty.open(opts.device))
-    return make_error("an MFA code is needed for " + profile + " but there is no terminal",
+    return make_error("profile \"" + profile + "\" needs an MFA code, but there is no terminal to ask on",
                       "run cx in a terminal once to enter the code: the MFA session is then "
                       "cached and reused until it expires");
   auto broken = [&] {

@@ -202,7 +202,7 @@ TEST(TtyPrompt, NoTerminal) {
   for (const char* device : {"/dev/null", "/nonexistent/tty"}) {
     auto r = ask_mfa_code("dev", kSerial, {.device = device});
     ASSERT_FALSE(r.ok()) << device;
-    EXPECT_EQ(r.error().message, "an MFA code is needed for dev but there is no terminal");
+    EXPECT_EQ(r.error().message, "profile \"dev\" needs an MFA code, but there is no terminal to ask on");
     EXPECT_THAT(r.error().hint, HasSubstr("cached"));
   }
 }
