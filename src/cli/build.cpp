@@ -1,7 +1,4 @@
 // `cx build`: build IMAGE_TAG from the Containerfile compiled into cx.
-#include <stdlib.h>
-#include <unistd.h>
-
 #include <cstdio>
 #include <filesystem>
 #include <string>
@@ -14,32 +11,10 @@
 #include "runtime/build_command.h"
 #include "runtime/embedded_image.h"
 #include "util/fatal.h"
+#include "util/temp_dir.h"
 
 namespace cx::cli {
 namespace {
-
-// A private (0700) temporary directory, removed with everything in it on
-// every exit path.
-class TempDir {
- public:
-  explicit TempDir(const char* prefix) {
-    const char* tmp = std::getenv("TMPDIR");
-    std::string tmpl = std::string(tmp && *tmp ? tmp : "/tmp") + "/" + prefix + "XXXXXX";
-    if (!::mkdtemp(tmpl.data()))
-      throw Fatal("cannot create a temporary directory in " + tmpl, kExitFailure);
-    path_ = tmpl;
-  }
-  ~TempDir() {
-    std::error_code ec;
-    std::filesystem::remove_all(path_, ec);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  const std::string& path() const { return path_; }
-
- private:
-  std::string path_;
-};
 
 // The newest Claude Code release, asked of the host's npm (with the user's
 // own registry configuration) when it has one; empty otherwise.
@@ -81,7 +56,7 @@ int cmd_build(const Invocation& inv) {
                  "or --no-cache)\n");
   }
 
-  TempDir ctx("cx-build-");
+  TempDir ctx = unwrap(TempDir::create("cx-build-"), kExitFailure);
   spec.context_dir = ctx.path();
   if (auto st = runtime::write_build_context(ctx.path(), s.extra_ca_certs); !st)
     throw Fatal(st.error(), kExitFailure);

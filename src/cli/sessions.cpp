@@ -69,8 +69,6 @@ std::vector<SessionRecord> read_records(const std::string& dir) {
   return out;
 }
 
-bool process_alive(pid_t pid) {
-  return pid > 0 && (::kill(pid, 0) == 0 || errno == EPERM);
-}
+bool process_alive(pid_t pid) { return pid > 0 && (::kill(pid, 0) == 0 || errno == EPERM); }
 
 }  // namespace cx::cli

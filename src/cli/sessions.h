@@ -21,9 +21,9 @@ struct SessionRecord {
   SystemTime started;
   std::string project;
   std::string role;
-  std::string runtime;     // binary path
-  std::string container;   // name
-  std::string broker_dir;  // the private socket directory, or empty
+  std::string runtime;                   // binary path
+  std::string container;                 // name
+  std::string broker_dir;                // the private socket directory, or empty
   std::optional<SystemTime> expiration;  // of the credentials last issued
 };
 
