@@ -109,6 +109,23 @@ def tool_results_in(request):
     return count
 
 
+def last_tool_result(request):
+    """The last tool_result block of the conversation, shortened for the log (None if none)."""
+    last = None
+    for message in request.get("messages", []):
+        content = message.get("content")
+        if isinstance(content, list):
+            for b in content:
+                if isinstance(b, dict) and b.get("type") == "tool_result":
+                    last = b
+    if last is None:
+        return None
+    text = last.get("content")
+    if isinstance(text, list):
+        text = " ".join(c.get("text", "") for c in text if isinstance(c, dict))
+    return {"is_error": bool(last.get("is_error")), "content": str(text)[:200]}
+
+
 def offers_tool(request, name):
     return any(isinstance(t, dict) and t.get("name") == name for t in request.get("tools", []) or [])
 
@@ -479,6 +496,8 @@ class Handler(BaseHTTPRequestHandler):
             blocks, stop = plan_reply(request, cfg.answer, cfg.tool_sleep, cfg.turns)
             entry["reply"] = stop
             entry["tool_results"] = tool_results_in(request)
+            if entry["tool_results"]:
+                entry["last_tool_result"] = last_tool_result(request)
             entry["anthropic_beta"] = request.get("anthropic_beta")
             if action == "invoke":
                 self._send_json(200, message_json(model, blocks, stop, input_tokens),
@@ -504,6 +523,11 @@ class Config:
         self.verifier = verifier
         self._log = open(args.log, "a", encoding="utf-8") if args.log else None
         self._lock = threading.Lock()
+
+    def close(self):
+        if self._log is not None:
+            self._log.close()
+            self._log = None
 
     def write_log(self, entry):
         if self._log is None:
