@@ -63,11 +63,17 @@ install_claude() {
   pass "Claude Code $RUN_OUT at $CLAUDE"
 }
 
-# run_claude CREDS_FILE [CLAUDE_ARGS...]: run the real claude -p "$PROMPT" against the stand-in in a
-# clean environment with a fresh HOME; the credentials come from CREDS_FILE (never argv).
+# run_claude CREDS_FILE [VAR=VALUE...] [CLAUDE_ARGS...]: run the real claude -p "$PROMPT" against the
+# stand-in in a clean environment (plus the VAR=VALUE words) with a fresh HOME; the credentials
+# come from CREDS_FILE (never argv).
 run_claude() {
   local creds=$1 home work
+  local -a vars=()
   shift
+  while [ $# -gt 0 ] && [[ "$1" =~ ^[A-Za-z_][A-Za-z0-9_]*= ]]; do
+    vars+=("$1")
+    shift
+  done
   home=$(new_home)
   work=$(mktemp -d "$TEST_TMP/project.XXXXXX")
   RUN_CMD="claude -p \"$PROMPT\" $* (Bedrock at $BEDROCK_URL, credentials from $creds)"
@@ -76,7 +82,7 @@ run_claude() {
       env -i PATH=/usr/local/bin:/usr/bin:/bin HOME="$home" LANG=C.UTF-8 CREDS="$creds" \
         CLAUDE_CODE_USE_BEDROCK=1 ANTHROPIC_BEDROCK_BASE_URL="$BEDROCK_URL" AWS_REGION=us-east-1 \
         DISABLE_AUTOUPDATER=1 CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC=1 DISABLE_TELEMETRY=1 \
-        DISABLE_ERROR_REPORTING=1 \
+        DISABLE_ERROR_REPORTING=1 "${vars[@]}" \
         timeout 300 bash -c 'set -a; . "$CREDS"; set +a; unset CREDS; exec "$@"' claude \
         "$CLAUDE" -p "$PROMPT" "$@"
   ) >"$TEST_TMP/.run.out" 2>"$TEST_TMP/.run.err" </dev/null
@@ -125,14 +131,17 @@ part_wrong_secret() {
   bedrock_assume_env "$TEST_TMP/role2.env" >/dev/null || fail "AssumeRole of $MOTO_ROLE_ARN failed"
   sed -i 's/^AWS_SECRET_ACCESS_KEY=.*/AWS_SECRET_ACCESS_KEY=wrong/' "$TEST_TMP/role2.env"
   before=$(bedrock_requests)
-  run_claude "$TEST_TMP/role2.env"
+  # Claude Code retries a 403 with backoff (17 requests in about 4 minutes by default); one retry
+  # is enough to show it is refused every time.
+  local t0=$SECONDS
+  run_claude "$TEST_TMP/role2.env" CLAUDE_CODE_MAX_RETRIES=1
   [ "$RUN_RC" != 0 ] || fail "claude -p with a wrong secret succeeded"
   assert_not_contains "$RUN_OUT" "$ANSWER" "claude's output with a wrong secret"
   n=$(log_since "$before" | jq -c . | wc -l)
   [ "$n" -ge 1 ] || fail "claude sent no request with the wrong secret"
   [ "$(log_since "$before" | jq -c 'select(.status != 403 or .error != "InvalidSignatureException")' | wc -l)" = 0 ] ||
     fail "a request with a wrong secret was not refused as InvalidSignatureException: $(bedrock_log_summary)"
-  pass "wrong secret: claude exited $RUN_RC, stand-in refused all $n requests with 403 InvalidSignatureException"
+  pass "wrong secret: claude exited $RUN_RC after $((SECONDS - t0)) s, stand-in refused all $n requests with 403 InvalidSignatureException"
   printf '%s\n%s\n' "$RUN_OUT" "$RUN_ERR" | grep -v '^$' | head -n 3 | sed 's/^/    claude: /'
 }
 
