@@ -4,7 +4,8 @@
 #   2. claude -p with role credentials from moto (authentication on) prints the stand-in's
 #      answer, and every request the stand-in saw was validly signed by that access key;
 #   3. the same with a wrong secret fails: claude reports an error, the stand-in logged 403s;
-#   4. tool turns: the stand-in asks for Bash `sleep` twice, claude runs it, then prints the answer.
+#   4. tool turns: the stand-in asks for Bash `sleep` twice, claude runs it, then prints the answer;
+#   5. credentials past the stand-in's lifetime get 403 ExpiredTokenException, and claude fails.
 # Claude Code's native binary is fetched once with npm into $CX_TEST_STATE/claude-code/VERSION
 # (CX_TEST_CLAUDE_VERSION picks the version; default: the registry's latest, else the newest cached).
 here=$(dirname "$0")
@@ -165,6 +166,23 @@ part_tool_turns() {
   pass "claude ran Bash 'sleep 2' twice (no permission flag needed in -p mode), then printed the answer ${secs}s after the first tool_use"
 }
 
+part_expired() {
+  bedrock_stop
+  # The stand-in judges expiry itself (moto's data.json has no Expiration): 3 s after it first saw
+  # the key. moto's credentials would still be valid; the stand-in's view is what is tested here.
+  bedrock_start --answer "$ANSWER" --credential-lifetime 3
+  bedrock_assume_env "$TEST_TMP/role4.env" >/dev/null || fail "AssumeRole of $MOTO_ROLE_ARN failed"
+  sleep 5
+  run_claude "$TEST_TMP/role4.env" CLAUDE_CODE_MAX_RETRIES=1
+  [ "$RUN_RC" != 0 ] || fail "claude -p with expired credentials succeeded"
+  assert_not_contains "$RUN_OUT" "$ANSWER" "claude's output with expired credentials"
+  [ "$(bedrock_requests)" -ge 1 ] || fail "claude sent no request with expired credentials"
+  [ "$(bedrock_requests '.status != 403 or .error != "ExpiredTokenException"')" = 0 ] ||
+    fail "a request with expired credentials was not refused as ExpiredTokenException: $(bedrock_log_summary)"
+  pass "expired credentials: claude exited $RUN_RC, stand-in refused all $(bedrock_requests) requests with 403 ExpiredTokenException"
+  printf '%s\n%s\n' "$RUN_OUT" "$RUN_ERR" | grep -v '^$' | head -n 3 | sed 's/^/    claude: /'
+}
+
 moto_up
 MOTO_PYTHON=${MOTO_PYTHON:-$CX_TEST_PYTHON}
 part_unit_tests
@@ -174,3 +192,4 @@ pass "stand-in on $BEDROCK_URL (moto $MOTO_ENDPOINT)"
 part_valid_signatures
 part_wrong_secret
 part_tool_turns
+part_expired
