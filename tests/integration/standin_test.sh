@@ -47,9 +47,10 @@ install_claude() {
   if [ ! -x "$CLAUDE" ]; then
     require_cmd npm
     tmp=$(mktemp -d "$cache/.fetch.XXXXXX")
-    if ! (cd "$tmp" && timeout 600 npm pack --silent "$pkg@$version" >npm.out 2>npm.err); then
+    if ! (cd "$tmp" && timeout 600 npm pack "$pkg@$version" >npm.out 2>npm.err); then
       local why
-      why=$(tail -n 1 "$tmp/npm.err")
+      why=$(grep -E 'npm (error|ERR!) ' "$tmp/npm.err" | grep -vE ' code |complete log' | head -n 1)
+      why=${why:-$(tail -n 1 "$tmp/npm.err")}
       rm -rf "$tmp"
       skip "npm pack $pkg@$version failed: $why"
     fi
@@ -75,9 +76,11 @@ run_claude() {
     vars+=("$1")
     shift
   done
+  # shellcheck disable=SC2119 # no owner: the test runs as this user
   home=$(new_home)
   work=$(mktemp -d "$TEST_TMP/project.XXXXXX")
   RUN_CMD="claude -p \"$PROMPT\" $* (Bedrock at $BEDROCK_URL, credentials from $creds)"
+  # shellcheck disable=SC2016 # the inner bash expands $CREDS and $@, not this one
   (
     cd "$work" &&
       env -i PATH=/usr/local/bin:/usr/bin:/bin HOME="$home" LANG=C.UTF-8 CREDS="$creds" \
