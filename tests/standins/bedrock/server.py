@@ -436,7 +436,8 @@ class Handler(BaseHTTPRequestHandler):
         for name, value in extra:
             self.send_header(name, value)
         self.end_headers()
-        self.wfile.write(body)
+        if self.command != "HEAD":
+            self.wfile.write(body)
 
     def _send_json(self, status, obj, extra=()):
         self._send(status, json.dumps(obj).encode("utf-8"), extra=extra)
