@@ -429,6 +429,9 @@ class Handler(BaseHTTPRequestHandler):
         return self.rfile.read(length) if length else b""
 
     def _send(self, status, body, content_type="application/json", extra=()):
+        # Logged before the answer leaves, so a client that has its answer finds it in the log.
+        self._entry["status"] = status
+        self.server.cfg.write_log(self._entry)
         self.send_response(status)
         self.send_header("Content-Type", content_type)
         self.send_header("Content-Length", str(len(body)))
@@ -457,24 +460,27 @@ class Handler(BaseHTTPRequestHandler):
             "signature_ok": verdict.ok,
             "why": verdict.why,
         }
+        self._entry = entry
+        if not verdict.ok:
+            entry["error"] = verdict.error_type
+            # Bedrock appends the error type's namespace; clients split at the colon.
+            self._send_json(verdict.status, {"message": verdict.message},
+                            extra=[("x-amzn-ErrorType", verdict.error_type + ":")])
+            return
         try:
-            if not verdict.ok:
-                entry["status"] = verdict.status
-                entry["error"] = verdict.error_type
-                # Bedrock appends the error type's namespace; clients split at the colon.
-                self._send_json(verdict.status, {"message": verdict.message},
-                                extra=[("x-amzn-ErrorType", verdict.error_type + ":")])
-                return
-            entry["status"] = self._route(body, entry)
-        finally:
-            cfg.write_log(entry)
+            self._route(body, entry)
+        except Exception as e:  # a stand-in bug: say so in the log and to the client
+            if "status" in entry:  # the answer was already on its way (e.g. the client left)
+                raise
+            entry["error"] = f"stand-in error: {e!r}"
+            self._send_json(500, {"message": "stand-in error"}, extra=[("x-amzn-ErrorType", "InternalServerException:")])
 
     def _route(self, body, entry):
         cfg = self.server.cfg
         path = urllib.parse.urlsplit(self.path).path
         if self.command == "GET" and path == "/inference-profiles":
             self._send_json(200, inference_profiles(cfg.region))
-            return 200
+            return
         m = MODEL_RE.match(path)
         if self.command == "POST" and m:
             model = urllib.parse.unquote(m.group(1))
@@ -485,15 +491,15 @@ class Handler(BaseHTTPRequestHandler):
             except ValueError:
                 self._send_json(400, {"message": "Malformed input request, please reformat your input and try again."},
                                 extra=[("x-amzn-ErrorType", "ValidationException:")])
-                return 400
+                return
             input_tokens = _estimate_tokens(request)
             if action == "count-tokens":
                 self._send_json(200, {"inputTokens": input_tokens})
-                return 200
+                return
             if action not in ("invoke", "invoke-with-response-stream"):
                 self._send_json(400, {"message": f"{action} is not served by this stand-in"},
                                 extra=[("x-amzn-ErrorType", "ValidationException:")])
-                return 400
+                return
             blocks, stop = plan_reply(request, cfg.answer, cfg.tool_sleep, cfg.turns)
             entry["reply"] = stop
             entry["tool_results"] = tool_results_in(request)
@@ -503,14 +509,13 @@ class Handler(BaseHTTPRequestHandler):
             if action == "invoke":
                 self._send_json(200, message_json(model, blocks, stop, input_tokens),
                                 extra=[("X-Amzn-Bedrock-Input-Token-Count", str(input_tokens))])
-                return 200
+                return
             frames = b"".join(chunk_frame(e) for e in stream_events(model, blocks, stop, input_tokens))
             self._send(200, frames, content_type=EVENTSTREAM,
                        extra=[("X-Amzn-Bedrock-Content-Type", "application/json")])
-            return 200
+            return
         self._send_json(404, {"message": f"Unknown operation {self.command} {path}"},
                         extra=[("x-amzn-ErrorType", "UnknownOperationException:")])
-        return 404
 
     do_GET = do_POST = do_PUT = do_DELETE = do_HEAD = _handle
 
