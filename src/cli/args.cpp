@@ -80,11 +80,19 @@ Result<size_t> parse_run_flags(const std::vector<std::string>& args, size_t i, R
 Result<Invocation> parse_args(const std::vector<std::string>& args) {
   Invocation inv;
   if (args.empty()) return inv;
-  static const std::map<std::string, Command> words = {
-      {"run", Command::Run},         {"shell", Command::Shell},      {"build", Command::Build},
-      {"symlink", Command::Symlink}, {"unlink", Command::Unlink},    {"creds", Command::Creds},
-      {"help", Command::Help},       {"--help", Command::Help},      {"-h", Command::Help},
-      {"version", Command::Version}, {"--version", Command::Version}};
+  static const std::map<std::string, Command> words = {{"run", Command::Run},
+                                                       {"shell", Command::Shell},
+                                                       {"build", Command::Build},
+                                                       {"symlink", Command::Symlink},
+                                                       {"unlink", Command::Unlink},
+                                                       {"creds", Command::Creds},
+                                                       {"ps", Command::Ps},
+                                                       {"gc", Command::Gc},
+                                                       {"help", Command::Help},
+                                                       {"--help", Command::Help},
+                                                       {"-h", Command::Help},
+                                                       {"version", Command::Version},
+                                                       {"--version", Command::Version}};
   auto w = words.find(args[0]);
   if (w == words.end()) {
     // `cx --continue`, `cx -p "..."`, `cx -- --help`: everything goes to claude.
@@ -141,6 +149,10 @@ Result<Invocation> parse_args(const std::vector<std::string>& args) {
                             "usage: cx creds [--format env|json|process]");
         }
       }
+      return inv;
+    case Command::Ps:
+    case Command::Gc:
+      if (args.size() > 1) return make_error("cx " + args[0] + " takes no arguments");
       return inv;
     case Command::Help:
     case Command::Version:

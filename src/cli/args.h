@@ -10,7 +10,7 @@
 
 namespace cx::cli {
 
-enum class Command { Run, Shell, Build, Symlink, Unlink, Creds, Help, Version };
+enum class Command { Run, Shell, Build, Symlink, Unlink, Creds, Ps, Gc, Help, Version };
 
 struct RunFlags {
   bool dry_run = false;

@@ -12,6 +12,8 @@ int cmd_symlink(const Invocation& inv);
 int cmd_unlink(const Invocation& inv);
 int cmd_build(const Invocation& inv);
 int cmd_creds(const Invocation& inv);
+int cmd_ps();
+int cmd_gc();
 // `cx`, `cx run` and `cx shell`.
 int cmd_session(const Invocation& inv);
 

@@ -16,6 +16,7 @@ usage:
                                  build IMAGE_TAG from the Containerfile built into cx
   cx creds [--format env|json|process]
                                  assume the role and print its temporary credentials
+  cx ps / cx gc                  list live sessions / clean up after sessions whose cx died
   cx symlink [DIR] / cx unlink [DIR]
                                  create / remove DIR/cx (default ~/.local/bin)
   cx help | cx version

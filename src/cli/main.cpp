@@ -32,6 +32,10 @@ int dispatch(const Invocation& inv) {
       return cmd_build(inv);
     case Command::Creds:
       return cmd_creds(inv);
+    case Command::Ps:
+      return cmd_ps();
+    case Command::Gc:
+      return cmd_gc();
     case Command::Run:
     case Command::Shell:
       return cmd_session(inv);

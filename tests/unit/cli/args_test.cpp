@@ -106,3 +106,17 @@ TEST(Args, CredsFormat) {
 
 }  // namespace
 }  // namespace cx::cli
+
+namespace cx::cli {
+namespace {
+
+TEST(Args, PsAndGcTakeNoArguments) {
+  EXPECT_EQ(parse_args({"ps"})->command, Command::Ps);
+  EXPECT_EQ(parse_args({"gc"})->command, Command::Gc);
+  auto r = parse_args({"ps", "-a"});
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().message, "cx ps takes no arguments");
+}
+
+}  // namespace
+}  // namespace cx::cli
