@@ -19,9 +19,9 @@ struct AuditEvent {
   // egress: the canonical target, the decision, and what crossed the proxy.
   std::string host;  // host_text(): IPv6 in brackets; empty when the head never parsed
   uint16_t port = 0;
-  bool allowed = false;   // passed the name and address checks
-  std::string reason;     // why it was refused or failed; empty for a clean relay
-  std::string address;    // the address connected to (or the upstream proxy's), if any
+  bool allowed = false;  // passed the name and address checks
+  std::string reason;    // why it was refused or failed; empty for a clean relay
+  std::string address;   // the address connected to (or the upstream proxy's), if any
   bool via_upstream_proxy = false;
   uint64_t bytes_up = 0;    // client -> server, after the head
   uint64_t bytes_down = 0;  // server -> client, without the proxy's own answers

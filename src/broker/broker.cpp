@@ -51,7 +51,7 @@ struct Broker::Impl {
 };
 
 Status Broker::Impl::listen_all() {
-  struct stat dir{};
+  struct stat dir {};
   if (::stat(config.directory.c_str(), &dir) != 0 || !S_ISDIR(dir.st_mode)) {
     return make_error("the broker directory " + config.directory + " does not exist",
                       "cx creates it for each session; check that TMPDIR is writable");
@@ -116,7 +116,7 @@ Status Broker::start() {
   Impl& m = *impl_;
   if (m.running || m.io) return make_error("the broker is already started");
   m.io = std::make_unique<asio::io_context>(1);
-  m.workers = std::make_unique<asio::thread_pool>(2);
+  m.workers = std::make_unique<asio::thread_pool>(4);
   m.ctx = std::make_unique<ServerContext>(
       ServerContext{*m.io, *m.workers, m.config.audit, m.config.limits});
   if (Status st = m.listen_all(); !st) {

@@ -3,7 +3,7 @@
 // in a private directory that is mounted read-only into the container:
 // proxy.sock (the egress proxy), creds.sock (the credential endpoint) and
 // lifeline.sock (held open while cx lives). One io thread runs them all;
-// blocking calls (DNS, a credential renewal in progress) run on two
+// blocking calls (DNS, a credential renewal in progress) run on four
 // workers. Nothing thrown on those threads escapes: it is reported as an
 // AuditEvent of kind error, and serving goes on.
 

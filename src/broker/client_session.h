@@ -76,8 +76,8 @@ template <class F>
 void ClientSession::arm_timer(std::chrono::steady_clock::duration after, F fired) {
   const unsigned generation = ++timer_generation_;
   timer_.expires_after(after);
-  timer_.async_wait([self = shared_from_this(), generation, fired = std::move(fired)](
-                        const asio::error_code& ec) mutable {
+  timer_.async_wait([self = shared_from_this(), generation,
+                     fired = std::move(fired)](const asio::error_code& ec) mutable {
     // A handler already queued when the timer was re-armed still runs with
     // success: the generation tells it that it is stale.
     if (ec || self->timer_generation_ != generation || self->finished_) return;

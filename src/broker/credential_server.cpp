@@ -26,8 +26,8 @@ class CredentialSession final : public ClientSession {
 
  private:
   void on_head(const RequestHead& head, std::string_view) override {
-    switch (route_credentials(head.method, head.path, head.header("authorization"),
-                              policy_.token)) {
+    switch (
+        route_credentials(head.method, head.path, head.header("authorization"), policy_.token)) {
       case CredentialRoute::not_found:
         return reply_and_close(not_found(), "no such path");
       case CredentialRoute::method_not_allowed:

@@ -142,7 +142,8 @@ void EgressSession::on_head(const RequestHead& head, std::string_view rest) {
     if (!chosen) return refuse(chosen.error().message);
     if (!via_) return connect(*chosen, head.target.port);
   } else if (!via_) {
-    return resolve(head.target.host.text, [this](Addresses a) { on_target_addresses(std::move(a)); });
+    return resolve(head.target.host.text,
+                   [this](Addresses a) { on_target_addresses(std::move(a)); });
   }
   // Through the host's proxy, which resolves the name itself.
   event_.via_upstream_proxy = true;
@@ -207,7 +208,8 @@ void EgressSession::connect(const IpAddress& addr, uint16_t port) {
   upstream_.async_connect(Tcp::endpoint(to_asio(addr), port),
                           [self = self(), this, what](const asio::error_code& err) {
                             if (stale()) return;
-                            if (err) return fail("cannot connect to " + what + ": " + err.message());
+                            if (err)
+                              return fail("cannot connect to " + what + ": " + err.message());
                             asio::error_code ignored;
                             upstream_.set_option(Tcp::no_delay(true), ignored);
                             if (via_) return send_proxy_connect();
@@ -224,7 +226,8 @@ void EgressSession::send_proxy_connect() {
   asio::async_write(upstream_, asio::buffer(handshake_),
                     [self = self(), this](const asio::error_code& ec, size_t) {
                       if (stale()) return;
-                      if (ec) return fail("the upstream proxy for " + target_ + ": " + ec.message());
+                      if (ec)
+                        return fail("the upstream proxy for " + target_ + ": " + ec.message());
                       handshake_.clear();
                       read_proxy_reply();
                     });
@@ -292,52 +295,54 @@ void EgressSession::pump_up() {
     return;
   }
   const size_t want = tunnel_ ? buf_.size() : std::min<uint64_t>(buf_.size(), body_left_);
-  client_.async_read_some(
-      asio::buffer(buf_.data(), want), [self = self(), this](const asio::error_code& ec, size_t n) {
-        if (finished()) return;
-        if (ec == asio::error::eof && tunnel_) {
-          asio::error_code ignored;
-          upstream_.shutdown(Tcp::socket::shutdown_send, ignored);
-          up_done_ = true;
-          return maybe_done();
-        }
-        if (ec == asio::error::eof) return finish("the client closed before the whole body");
-        if (ec) return finish("client: " + ec.message());
-        last_activity_ = SteadyClock::now();
-        event_.bytes_up += n;
-        if (!tunnel_) body_left_ -= n;
-        asio::async_write(upstream_, asio::buffer(buf_.data(), n),
-                          [self, this](const asio::error_code& err, size_t) {
+  client_.async_read_some(asio::buffer(buf_.data(), want),
+                          [self = self(), this](const asio::error_code& ec, size_t n) {
                             if (finished()) return;
-                            if (err) return finish("server: " + err.message());
-                            pump_up();
+                            if (ec == asio::error::eof && tunnel_) {
+                              asio::error_code ignored;
+                              upstream_.shutdown(Tcp::socket::shutdown_send, ignored);
+                              up_done_ = true;
+                              return maybe_done();
+                            }
+                            if (ec == asio::error::eof)
+                              return finish("the client closed before the whole body");
+                            if (ec) return finish("client: " + ec.message());
+                            last_activity_ = SteadyClock::now();
+                            event_.bytes_up += n;
+                            if (!tunnel_) body_left_ -= n;
+                            asio::async_write(upstream_, asio::buffer(buf_.data(), n),
+                                              [self, this](const asio::error_code& err, size_t) {
+                                                if (finished()) return;
+                                                if (err) return finish("server: " + err.message());
+                                                pump_up();
+                                              });
                           });
-      });
 }
 
 void EgressSession::pump_down() {
-  upstream_.async_read_some(
-      asio::buffer(down_buf_), [self = self(), this](const asio::error_code& ec, size_t n) {
-        if (finished()) return;
-        if (ec == asio::error::eof) {
-          asio::error_code ignored;
-          client_.shutdown(UnixSocket::shutdown_send, ignored);
-          down_done_ = true;
-          if (tunnel_) return maybe_done();
-          // The response is complete. Reading on from the client (it may
-          // have pipelined more) lets it read the answer before we close.
-          return up_done_ ? linger_and_finish("") : finish("");
-        }
-        if (ec) return finish("server: " + ec.message());
-        last_activity_ = SteadyClock::now();
-        event_.bytes_down += n;
-        asio::async_write(client_, asio::buffer(down_buf_.data(), n),
-                          [self, this](const asio::error_code& err, size_t) {
-                            if (finished()) return;
-                            if (err) return finish("client: " + err.message());
-                            pump_down();
-                          });
-      });
+  upstream_.async_read_some(asio::buffer(down_buf_),
+                            [self = self(), this](const asio::error_code& ec, size_t n) {
+                              if (finished()) return;
+                              if (ec == asio::error::eof) {
+                                asio::error_code ignored;
+                                client_.shutdown(UnixSocket::shutdown_send, ignored);
+                                down_done_ = true;
+                                if (tunnel_) return maybe_done();
+                                // The response is complete. Reading on from the client (it may
+                                // have pipelined more) lets it read the answer before we close.
+                                return up_done_ ? linger_and_finish("") : finish("");
+                              }
+                              if (ec) return finish("server: " + ec.message());
+                              last_activity_ = SteadyClock::now();
+                              event_.bytes_down += n;
+                              asio::async_write(client_, asio::buffer(down_buf_.data(), n),
+                                                [self, this](const asio::error_code& err, size_t) {
+                                                  if (finished()) return;
+                                                  if (err)
+                                                    return finish("client: " + err.message());
+                                                  pump_down();
+                                                });
+                            });
 }
 
 void EgressSession::maybe_done() {
@@ -347,11 +352,11 @@ void EgressSession::maybe_done() {
 void EgressSession::watch_idle() {
   const auto left = ctx_.limits.idle_timeout - (SteadyClock::now() - last_activity_);
   if (left <= SteadyClock::duration::zero()) {
-    return finish("idle for " +
-                  std::to_string(std::chrono::duration_cast<std::chrono::seconds>(
-                                     ctx_.limits.idle_timeout)
-                                     .count()) +
-                  " s");
+    return finish(
+        "idle for " +
+        std::to_string(
+            std::chrono::duration_cast<std::chrono::seconds>(ctx_.limits.idle_timeout).count()) +
+        " s");
   }
   // One timer per connection, re-armed only when it fires: the relay's hot
   // path just stores a time stamp.
@@ -364,8 +369,8 @@ void EgressSession::on_finish(const std::string& reason) {
   upstream_.close(ignored);
   event_.kind = AuditEvent::Kind::egress;
   event_.reason = reason;
-  event_.duration = std::chrono::duration_cast<std::chrono::milliseconds>(SteadyClock::now() -
-                                                                           started_);
+  event_.duration =
+      std::chrono::duration_cast<std::chrono::milliseconds>(SteadyClock::now() - started_);
   ctx_.emit(event_);
 }
 

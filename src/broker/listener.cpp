@@ -12,7 +12,10 @@
 namespace cx::broker {
 
 Listener::Listener(const ServerContext& ctx, std::string name, Factory factory)
-    : ctx_(ctx), name_(std::move(name)), factory_(std::move(factory)), acceptor_(ctx.io),
+    : ctx_(ctx),
+      name_(std::move(name)),
+      factory_(std::move(factory)),
+      acceptor_(ctx.io),
       retry_(ctx.io) {}
 
 Status Listener::listen(const std::string& path) {
@@ -68,8 +71,8 @@ void Listener::accept() {
 }
 
 void Listener::on_readable() {
-  const int fd = ::accept4(acceptor_.native_handle(), nullptr, nullptr,
-                           SOCK_CLOEXEC | SOCK_NONBLOCK);
+  const int fd =
+      ::accept4(acceptor_.native_handle(), nullptr, nullptr, SOCK_CLOEXEC | SOCK_NONBLOCK);
   if (fd < 0) {
     const int err = errno;
     if (err == EAGAIN || err == EWOULDBLOCK || err == EINTR || err == ECONNABORTED) {

@@ -20,11 +20,12 @@ using UnixSocket = asio::local::stream_protocol::socket;
 using AuditSink = std::function<void(const AuditEvent&)>;
 
 struct BrokerLimits {
-  std::chrono::milliseconds head_timeout{10'000};     // whole request head; then 408
-  std::chrono::milliseconds connect_timeout{10'000};  // resolve + connect + upstream proxy; then 502
-  std::chrono::milliseconds idle_timeout{600'000};    // no byte either way; then closed
-  std::chrono::milliseconds linger{1'000};  // reading what a refused client still sends
-  size_t max_connections = 256;             // per socket; further clients wait in the backlog
+  std::chrono::milliseconds head_timeout{10'000};  // whole request head; then 408
+  std::chrono::milliseconds connect_timeout{
+      10'000};                                      // resolve + connect + upstream proxy; then 502
+  std::chrono::milliseconds idle_timeout{600'000};  // no byte either way; then closed
+  std::chrono::milliseconds linger{1'000};          // reading what a refused client still sends
+  size_t max_connections = 256;  // per socket; further clients wait in the backlog
   HeadLimits head;
 };
 
