@@ -1,0 +1,63 @@
+#pragma once
+// Broker: the host side of a session's sandbox. It serves three unix sockets
+// in a private directory that is mounted read-only into the container:
+// proxy.sock (the egress proxy), creds.sock (the credential endpoint) and
+// lifeline.sock (held open while cx lives). One io thread runs them all;
+// blocking calls (DNS, a credential renewal in progress) run on four
+// workers. Nothing thrown on those threads escapes: it is reported as an
+// AuditEvent of kind error, and serving goes on.
+
+#include <memory>
+#include <string>
+
+#include "broker/allowlist.h"
+#include "broker/audit_event.h"
+#include "broker/credential_vendor.h"
+#include "broker/resolver.h"
+#include "broker/server_context.h"
+#include "broker/upstream_proxy.h"
+#include "util/result.h"
+
+namespace cx::broker {
+
+struct BrokerConfig {
+  std::string directory;  // exists, mode 0700, made by the caller
+  Allowlist allowlist{std::vector<AllowEntry>{}};
+  CredentialVendor* vendor = nullptr;  // null: no creds.sock
+  std::string token;                   // the credential endpoint's token
+  UpstreamProxy upstream;              // the HOST's proxy (UpstreamProxy::from_env)
+  BrokerLimits limits;
+  // Called on the io thread, one at a time; must not block for long.
+  AuditSink audit;
+  std::shared_ptr<Resolver> resolver;  // null: SystemResolver
+};
+
+class Broker {
+ public:
+  explicit Broker(BrokerConfig config);
+  // Stops the broker.
+  ~Broker();
+  Broker(const Broker&) = delete;
+  Broker& operator=(const Broker&) = delete;
+
+  // Binds the sockets (mode 0600) and starts the io thread; returns once
+  // every socket listens. Fails closed: on any error nothing listens.
+  Status start();
+  // Closes every socket and connection (lifeline clients see EOF), joins
+  // the threads and removes the socket files; idempotent.
+  void stop();
+
+  // The number of lifeline clients connected now (any thread).
+  int lifeline_connections() const;
+
+  // The socket paths (valid after construction).
+  std::string proxy_socket() const;
+  std::string credentials_socket() const;
+  std::string lifeline_socket() const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace cx::broker

@@ -1,0 +1,109 @@
+#include "broker/broker.h"
+
+#include <gtest/gtest.h>
+#include <sys/stat.h>
+
+#include "broker_test_support.h"
+
+namespace cx::broker {
+namespace {
+
+using namespace testing;
+
+bool exists(const std::string& path) {
+  struct stat st {};
+  return ::lstat(path.c_str(), &st) == 0;
+}
+
+TEST(Broker, StartFailsWhenTheDirectoryIsMissingAndNothingListens) {
+  TempDir dir;
+  BrokerConfig config;
+  config.directory = dir.path + "/missing";
+  Broker broker(std::move(config));
+  Status st = broker.start();
+  ASSERT_FALSE(st.ok());
+  EXPECT_NE(st.error().message.find("does not exist"), std::string::npos);
+  EXPECT_FALSE(connect_unix(broker.proxy_socket()).ok());
+  EXPECT_FALSE(connect_unix(broker.lifeline_socket()).ok());
+}
+
+TEST(Broker, ABindFailureLeavesNoSocketListening) {
+  TempDir dir;
+  // Something already occupies the lifeline's name: the broker must not
+  // half-start with the proxy listening.
+  ASSERT_EQ(::mkdir((dir.path + "/lifeline.sock").c_str(), 0700), 0);
+  BrokerConfig config;
+  config.directory = dir.path;
+  Broker broker(std::move(config));
+  Status st = broker.start();
+  ASSERT_FALSE(st.ok());
+  EXPECT_NE(st.error().message.find("lifeline.sock"), std::string::npos);
+  EXPECT_FALSE(exists(broker.proxy_socket()));
+  EXPECT_FALSE(connect_unix(broker.proxy_socket()).ok());
+}
+
+TEST(Broker, SocketsAreOwnerOnlyAndRemovedOnStop) {
+  TempDir dir;
+  BrokerConfig config;
+  config.directory = dir.path;
+  Broker broker(std::move(config));
+  ASSERT_TRUE(broker.start().ok());
+  for (const std::string& p : {broker.proxy_socket(), broker.lifeline_socket()}) {
+    struct stat st {};
+    ASSERT_EQ(::stat(p.c_str(), &st), 0) << p;
+    EXPECT_TRUE(S_ISSOCK(st.st_mode));
+    EXPECT_EQ(st.st_mode & 0777, 0600u) << p;
+  }
+  broker.stop();
+  broker.stop();  // idempotent
+  EXPECT_FALSE(exists(broker.proxy_socket()));
+  EXPECT_FALSE(exists(broker.lifeline_socket()));
+}
+
+TEST(Broker, StartTwiceIsAnError) {
+  TempDir dir;
+  BrokerConfig config;
+  config.directory = dir.path;
+  Broker broker(std::move(config));
+  ASSERT_TRUE(broker.start().ok());
+  EXPECT_FALSE(broker.start().ok());
+}
+
+TEST(Broker, StopClosesOpenTunnelsAndReportsThem) {
+  TcpServer server("127.0.0.2", echo);
+  const std::string target = "127.0.0.2:" + std::to_string(server.port());
+  TempDir dir;
+  AuditLog audit;
+  BrokerConfig config;
+  config.directory = dir.path;
+  config.allowlist = Allowlist({*parse_allow_entry(target)});
+  config.audit = audit.sink();
+  Broker broker(std::move(config));
+  ASSERT_TRUE(broker.start().ok());
+  Fd c = connect_unix(broker.proxy_socket());
+  send_all(c.fd, "CONNECT " + target + " HTTP/1.1\r\n\r\n");
+  ASSERT_TRUE(read_until(c.fd, "\r\n\r\n").data.starts_with("HTTP/1.1 200"));
+  broker.stop();
+  EXPECT_TRUE(read_to_eof(c.fd, 1000ms).eof);
+  auto events = audit.wait_for(1, 100ms);
+  ASSERT_EQ(events.size(), 1u);
+  EXPECT_EQ(events[0].reason, "the broker stopped");
+}
+
+TEST(Broker, ThrowingAuditSinkDoesNotStopTheBroker) {
+  TempDir dir;
+  BrokerConfig config;
+  config.directory = dir.path;
+  config.allowlist = Allowlist({*parse_allow_entry("allowed.example")});
+  config.audit = [](const AuditEvent&) { throw std::runtime_error("disk full"); };
+  Broker broker(std::move(config));
+  ASSERT_TRUE(broker.start().ok());
+  for (int i = 0; i < 2; ++i) {
+    Fd c = connect_unix(broker.proxy_socket());
+    send_all(c.fd, "CONNECT evil.example:443 HTTP/1.1\r\n\r\n");
+    EXPECT_TRUE(read_to_eof(c.fd).data.starts_with("HTTP/1.1 403"));
+  }
+}
+
+}  // namespace
+}  // namespace cx::broker

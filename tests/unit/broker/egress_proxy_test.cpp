@@ -1,0 +1,430 @@
+#include "broker/egress_proxy.h"
+
+#include <gtest/gtest.h>
+
+#include "broker/broker.h"
+#include "broker_test_support.h"
+
+namespace cx::broker {
+namespace {
+
+using namespace testing;
+
+AllowEntry entry(const std::string& text) { return *parse_allow_entry(text); }
+
+struct ProxyHarness {
+  TempDir dir;
+  AuditLog audit;
+  std::shared_ptr<FakeResolver> resolver = std::make_shared<FakeResolver>();
+  std::unique_ptr<Broker> broker;
+
+  explicit ProxyHarness(std::vector<AllowEntry> rules, UpstreamProxy upstream = {},
+                        BrokerLimits limits = {}) {
+    BrokerConfig config;
+    config.directory = dir.path;
+    config.allowlist = Allowlist(std::move(rules));
+    config.upstream = std::move(upstream);
+    config.limits = limits;
+    config.audit = audit.sink();
+    config.resolver = resolver;
+    broker = std::make_unique<Broker>(std::move(config));
+    Status st = broker->start();
+    EXPECT_TRUE(st.ok()) << (st.ok() ? "" : st.error().message);
+  }
+
+  Fd client() { return connect_unix(broker->proxy_socket()); }
+
+  // Sends `request` on a new connection and returns the answer up to the end of its head.
+  std::string ask(const std::string& request) {
+    Fd c = client();
+    send_all(c.fd, request);
+    return read_until(c.fd, "\r\n\r\n").data;
+  }
+};
+
+std::string connect_request(const std::string& authority) {
+  return "CONNECT " + authority + " HTTP/1.1\r\nHost: " + authority + "\r\n\r\n";
+}
+
+constexpr std::string_view kEstablished = "HTTP/1.1 200 Connection established\r\n\r\n";
+
+TEST(EgressProxy, ConnectToListedLoopbackPortRelaysBothWays) {
+  TcpServer server("127.0.0.2", echo);
+  const std::string target = "127.0.0.2:" + std::to_string(server.port());
+  ProxyHarness h({entry(target)});
+
+  Fd c = h.client();
+  ASSERT_TRUE(send_all(c.fd, connect_request(target)));
+  ReadResult head = read_until(c.fd, "\r\n\r\n");
+  ASSERT_EQ(head.data, kEstablished);
+
+  const std::string payload(300 * 1024, 'x');
+  std::thread writer([&] {
+    send_all(c.fd, "ping");
+    send_all(c.fd, payload);
+    ::shutdown(c.fd, SHUT_WR);  // half-close: the echo must still come back
+  });
+  ReadResult echoed = read_to_eof(c.fd);
+  writer.join();
+  EXPECT_TRUE(echoed.eof);
+  EXPECT_EQ(echoed.data, "ping" + payload);
+
+  auto events = h.audit.wait_for(1);
+  ASSERT_EQ(events.size(), 1u);
+  const AuditEvent& e = events[0];
+  EXPECT_EQ(e.kind, AuditEvent::Kind::egress);
+  EXPECT_EQ(e.host, "127.0.0.2");
+  EXPECT_EQ(e.port, server.port());
+  EXPECT_TRUE(e.allowed);
+  EXPECT_EQ(e.reason, "");
+  EXPECT_EQ(e.address, "127.0.0.2");
+  EXPECT_EQ(e.bytes_up, payload.size() + 4);
+  EXPECT_EQ(e.bytes_down, payload.size() + 4);
+  EXPECT_TRUE(h.resolver->seen().empty()) << "an IP literal is not resolved";
+}
+
+TEST(EgressProxy, BytesSentWithTheConnectHeadAreForwarded) {
+  TcpServer server("127.0.0.2", echo);
+  const std::string target = "127.0.0.2:" + std::to_string(server.port());
+  ProxyHarness h({entry(target)});
+  Fd c = h.client();
+  // A client may start its TLS handshake without waiting for the 200.
+  send_all(c.fd, connect_request(target) + "early");
+  ReadResult r = read_until(c.fd, "early");
+  EXPECT_EQ(r.data, std::string(kEstablished) + "early");
+}
+
+TEST(EgressProxy, UnlistedNameIsRefusedBeforeAnyLookup) {
+  ProxyHarness h({entry("allowed.example")});
+  h.resolver->answers["evil.example"] = {"93.184.216.34"};
+  Fd c = h.client();
+  send_all(c.fd, connect_request("evil.example:443"));
+  ReadResult r = read_to_eof(c.fd);
+  EXPECT_TRUE(r.data.starts_with("HTTP/1.1 403 Forbidden\r\n")) << r.data;
+  EXPECT_NE(r.data.find("X-Cx-Denied: "), std::string::npos);
+  EXPECT_TRUE(r.eof);
+  EXPECT_TRUE(h.resolver->seen().empty());
+
+  auto events = h.audit.wait_for(1);
+  ASSERT_EQ(events.size(), 1u);
+  EXPECT_EQ(events[0].host, "evil.example");
+  EXPECT_EQ(events[0].port, 443);
+  EXPECT_FALSE(events[0].allowed);
+  EXPECT_FALSE(events[0].reason.empty());
+}
+
+TEST(EgressProxy, AllowedPortOnlyForTheListedHost) {
+  ProxyHarness h({entry("allowed.example")});
+  EXPECT_TRUE(h.ask(connect_request("allowed.example:22")).starts_with("HTTP/1.1 403"));
+  EXPECT_TRUE(h.resolver->seen().empty());
+}
+
+TEST(EgressProxy, MetadataServiceIsRefused) {
+  ProxyHarness h({entry("allowed.example")});
+  EXPECT_TRUE(h.ask(connect_request("169.254.169.254:80")).starts_with("HTTP/1.1 403"));
+}
+
+TEST(EgressProxy, ListedMetadataAddressWithoutItsPortIsStillRefused) {
+  // A bare entry means port 443 and never a special address.
+  ProxyHarness h({entry("169.254.169.254")});
+  const std::string r = h.ask(connect_request("169.254.169.254:443"));
+  EXPECT_TRUE(r.starts_with("HTTP/1.1 403")) << r;
+}
+
+TEST(EgressProxy, NumericFormOfLoopbackIsRefused) {
+  ProxyHarness h({entry("allowed.example")});
+  EXPECT_TRUE(h.ask(connect_request("2130706433:443")).starts_with("HTTP/1.1 403"));
+  EXPECT_TRUE(h.resolver->seen().empty());
+}
+
+TEST(EgressProxy, ListedNameResolvingToLoopbackIsRefused) {
+  ProxyHarness h({entry("api.example")});
+  h.resolver->answers["api.example"] = {"127.0.0.1"};
+  const std::string r = h.ask(connect_request("api.example:443"));
+  EXPECT_TRUE(r.starts_with("HTTP/1.1 403")) << r;
+  EXPECT_EQ(h.resolver->seen(), std::vector<std::string>{"api.example"});
+  auto events = h.audit.wait_for(1);
+  ASSERT_EQ(events.size(), 1u);
+  EXPECT_FALSE(events[0].allowed);
+  EXPECT_NE(events[0].reason.find("loopback"), std::string::npos) << events[0].reason;
+}
+
+TEST(EgressProxy, AnySpecialAnswerRefusesTheName) {
+  ProxyHarness h({entry("api.example")});
+  h.resolver->answers["api.example"] = {"93.184.216.34", "10.1.2.3"};
+  EXPECT_TRUE(h.ask(connect_request("api.example:443")).starts_with("HTTP/1.1 403"));
+}
+
+TEST(EgressProxy, NameListedWithItsPortMayResolveToLoopbackAndIsResolvedOnce) {
+  TcpServer server("127.0.0.2", echo);
+  const std::string port = std::to_string(server.port());
+  ProxyHarness h({entry("stand-in.example:" + port)});
+  h.resolver->answers["stand-in.example"] = {"127.0.0.2"};
+  Fd c = h.client();
+  send_all(c.fd, connect_request("stand-in.example:" + port));
+  ASSERT_EQ(read_until(c.fd, "\r\n\r\n").data, kEstablished);
+  send_all(c.fd, "hello");
+  EXPECT_EQ(read_until(c.fd, "hello").data, "hello");
+  EXPECT_EQ(h.resolver->seen(), std::vector<std::string>{"stand-in.example"});
+  c = Fd();
+  auto events = h.audit.wait_for(1);
+  ASSERT_EQ(events.size(), 1u);
+  EXPECT_EQ(events[0].address, "127.0.0.2");
+}
+
+// An HTTP server that records what it received, then answers and closes.
+struct RecordingHttpServer {
+  std::mutex mu;
+  std::string received;
+  std::string response = "HTTP/1.1 200 OK\r\nContent-Length: 5\r\nConnection: close\r\n\r\nhello";
+  TcpServer server{"127.0.0.2", [this](int fd) {
+                     ReadResult head = read_until(fd, "\r\n\r\n");
+                     // Anything more within a moment (a body, or a second
+                     // request that must not arrive) is recorded too.
+                     ReadResult more = read_until(fd, "\x01", 300ms);
+                     {
+                       std::lock_guard<std::mutex> lock(mu);
+                       received = head.data + more.data;
+                     }
+                     send_all(fd, response);
+                   }};
+  std::string got() {
+    std::lock_guard<std::mutex> lock(mu);
+    return received;
+  }
+};
+
+TEST(EgressProxy, AbsoluteFormIsForwardedOnceAndPipelinedRequestIsNot) {
+  RecordingHttpServer http;
+  const std::string authority = "127.0.0.2:" + std::to_string(http.server.port());
+  ProxyHarness h({entry(authority)});
+  Fd c = h.client();
+  send_all(
+      c.fd,
+      "POST http://" + authority + "/model/x/invoke HTTP/1.1\r\nHost: " + authority +
+          "\r\nContent-Length: 4\r\nProxy-Connection: keep-alive\r\n\r\nbody"
+          "GET http://169.254.169.254/latest/meta-data/ HTTP/1.1\r\nHost: 169.254.169.254\r\n\r\n");
+  ReadResult r = read_to_eof(c.fd);
+  EXPECT_EQ(r.data, http.response);
+  EXPECT_TRUE(r.eof);
+  EXPECT_EQ(http.got(), "POST /model/x/invoke HTTP/1.1\r\nHost: " + authority +
+                            "\r\nContent-Length: 4\r\nConnection: close\r\n\r\nbody");
+  EXPECT_EQ(http.server.accepted.load(), 1);
+  c = Fd();  // else the proxy lingers, reading what the client still sends
+  auto events = h.audit.wait_for(1);
+  ASSERT_EQ(events.size(), 1u);
+  EXPECT_TRUE(events[0].allowed);
+  EXPECT_EQ(events[0].bytes_up, 4u);
+  EXPECT_EQ(events[0].bytes_down, http.response.size());
+}
+
+TEST(EgressProxy, AbsoluteFormToAnUnlistedHostIsRefused) {
+  ProxyHarness h({entry("allowed.example")});
+  const std::string r = h.ask("GET http://evil.example/ HTTP/1.1\r\nHost: evil.example\r\n\r\n");
+  EXPECT_TRUE(r.starts_with("HTTP/1.1 403")) << r;
+  EXPECT_TRUE(h.resolver->seen().empty());
+}
+
+TEST(EgressProxy, ChunkedRequestBodyGets411) {
+  RecordingHttpServer http;
+  const std::string authority = "127.0.0.2:" + std::to_string(http.server.port());
+  ProxyHarness h({entry(authority)});
+  const std::string r = h.ask("POST http://" + authority +
+                              "/ HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n");
+  EXPECT_TRUE(r.starts_with("HTTP/1.1 411 Length Required\r\n")) << r;
+  EXPECT_EQ(http.server.accepted.load(), 0);
+}
+
+TEST(EgressProxy, SlowHeadGets408WithinTheDeadline) {
+  BrokerLimits limits;
+  limits.head_timeout = 200ms;
+  ProxyHarness h({entry("allowed.example")}, {}, limits);
+  Fd c = h.client();
+  const auto start = std::chrono::steady_clock::now();
+  send_all(c.fd, "CONNECT allowed.exa");
+  ReadResult r = read_to_eof(c.fd, 1500ms);
+  const auto took = std::chrono::steady_clock::now() - start;
+  EXPECT_TRUE(r.data.starts_with("HTTP/1.1 408 Request Timeout\r\n")) << r.data;
+  EXPECT_TRUE(r.eof);
+  EXPECT_LT(took, 1500ms);
+}
+
+TEST(EgressProxy, TricklingBytesDoNotExtendTheDeadline) {
+  BrokerLimits limits;
+  limits.head_timeout = 300ms;
+  ProxyHarness h({entry("allowed.example")}, {}, limits);
+  Fd c = h.client();
+  const auto start = std::chrono::steady_clock::now();
+  std::string got;
+  for (int i = 0; i < 20 && got.empty(); ++i) {
+    send_all(c.fd, "X");
+    got = read_until(c.fd, "\r\n\r\n", 50ms).data;
+  }
+  if (got.empty()) got = read_until(c.fd, "\r\n\r\n", 500ms).data;
+  EXPECT_TRUE(got.starts_with("HTTP/1.1 408")) << got;
+  EXPECT_LT(std::chrono::steady_clock::now() - start, 900ms);
+}
+
+TEST(EgressProxy, MalformedHeadGets400) {
+  ProxyHarness h({entry("allowed.example")});
+  EXPECT_TRUE(h.ask("GARBAGE\r\n\r\n").starts_with("HTTP/1.1 400 Bad Request\r\n"));
+  EXPECT_TRUE(h.ask("GET / HTTP/1.1\r\n\r\n").starts_with("HTTP/1.1 400"));
+  EXPECT_TRUE(h.ask("CONNECT a.example:443 HTTP/1.1\nHost: x\n\n").starts_with("HTTP/1.1 400"));
+}
+
+TEST(EgressProxy, DuplicateContentLengthGets400) {
+  ProxyHarness h({entry("allowed.example:80")});
+  const std::string r = h.ask(
+      "POST http://allowed.example/ HTTP/1.1\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\n");
+  EXPECT_TRUE(r.starts_with("HTTP/1.1 400")) << r;
+  EXPECT_TRUE(h.resolver->seen().empty());
+}
+
+TEST(EgressProxy, OversizedHeadGets431) {
+  ProxyHarness h({entry("allowed.example")});
+  std::string req = "CONNECT allowed.example:443 HTTP/1.1\r\n";
+  for (int i = 0; i < 2000; ++i) req += "X-Pad-" + std::to_string(i) + ": 0123456789012345\r\n";
+  Fd c = h.client();
+  send_all(c.fd, req);
+  EXPECT_TRUE(read_until(c.fd, "\r\n\r\n").data.starts_with("HTTP/1.1 431"));
+}
+
+TEST(EgressProxy, RefusedConnectionGets502NamingTheTarget) {
+  const uint16_t port = free_port("127.0.0.2");
+  const std::string target = "127.0.0.2:" + std::to_string(port);
+  ProxyHarness h({entry(target)});
+  Fd c = h.client();
+  send_all(c.fd, connect_request(target));
+  ReadResult r = read_to_eof(c.fd);
+  EXPECT_TRUE(r.data.starts_with("HTTP/1.1 502 Bad Gateway\r\n")) << r.data;
+  EXPECT_NE(r.data.find("cannot connect to " + target + ": "), std::string::npos) << r.data;
+}
+
+TEST(EgressProxy, SlowResolutionGets502AfterTheConnectTimeout) {
+  BrokerLimits limits;
+  limits.connect_timeout = 150ms;
+  ProxyHarness h({entry("slow.example")}, {}, limits);
+  h.resolver->answers["slow.example"] = {"93.184.216.34"};
+  h.resolver->delay = 600ms;
+  Fd c = h.client();
+  const auto start = std::chrono::steady_clock::now();
+  send_all(c.fd, connect_request("slow.example:443"));
+  ReadResult r = read_until(c.fd, "\r\n\r\n", 1000ms);
+  EXPECT_LT(std::chrono::steady_clock::now() - start, 550ms);
+  EXPECT_TRUE(r.data.starts_with("HTTP/1.1 502")) << r.data;
+  EXPECT_NE(r.data.find("cannot connect to slow.example:443: timed out"), std::string::npos);
+}
+
+TEST(EgressProxy, IdleTunnelIsClosed) {
+  TcpServer server("127.0.0.2", echo);
+  const std::string target = "127.0.0.2:" + std::to_string(server.port());
+  BrokerLimits limits;
+  limits.idle_timeout = 200ms;
+  ProxyHarness h({entry(target)}, {}, limits);
+  Fd c = h.client();
+  send_all(c.fd, connect_request(target));
+  ASSERT_EQ(read_until(c.fd, "\r\n\r\n").data, kEstablished);
+  ReadResult r = read_to_eof(c.fd, 1500ms);
+  EXPECT_TRUE(r.eof);
+  auto events = h.audit.wait_for(1);
+  ASSERT_EQ(events.size(), 1u);
+  EXPECT_NE(events[0].reason.find("idle"), std::string::npos) << events[0].reason;
+}
+
+TEST(EgressProxy, ConnectionsBeyondTheCapWaitForAFreeSlot) {
+  BrokerLimits limits;
+  limits.max_connections = 1;
+  ProxyHarness h({entry("allowed.example")}, {}, limits);
+  Fd first = h.client();
+  send_all(first.fd, "CONNECT allowed");  // holds the only slot
+  Fd second = h.client();
+  ASSERT_TRUE(second.ok());  // waits in the backlog
+  send_all(second.fd, connect_request("evil.example:443"));
+  EXPECT_EQ(read_until(second.fd, "\r\n\r\n", 200ms).data, "");
+  first = Fd();
+  EXPECT_TRUE(read_until(second.fd, "\r\n\r\n").data.starts_with("HTTP/1.1 403"));
+}
+
+// A fake corporate proxy: records the CONNECT head, answers `status`, then echoes.
+struct FakeUpstreamProxy {
+  std::mutex mu;
+  std::string head;
+  std::string status = "200 Connection established";
+  TcpServer server{"127.0.0.1", [this](int fd) {
+                     ReadResult r = read_until(fd, "\r\n\r\n");
+                     {
+                       std::lock_guard<std::mutex> lock(mu);
+                       head = r.data;
+                     }
+                     send_all(fd, "HTTP/1.1 " + status + "\r\n\r\n");
+                     if (status.starts_with("200")) echo(fd);
+                   }};
+  std::string got() {
+    std::lock_guard<std::mutex> lock(mu);
+    return head;
+  }
+  UpstreamProxy setting(std::vector<NoProxyRule> no_proxy = {}) {
+    ProxyEndpoint e{*parse_authority("127.0.0.1:" + std::to_string(server.port())), "Basic dTpw"};
+    return UpstreamProxy(e, std::move(no_proxy));
+  }
+};
+
+TEST(EgressProxy, UpstreamProxyGetsConnectAndResolvesTheName) {
+  FakeUpstreamProxy upstream;
+  ProxyHarness h({entry("api.example")}, upstream.setting());
+  Fd c = h.client();
+  send_all(c.fd, connect_request("API.Example.:443"));
+  ASSERT_EQ(read_until(c.fd, "\r\n\r\n").data, kEstablished);
+  send_all(c.fd, "tls");
+  EXPECT_EQ(read_until(c.fd, "tls").data, "tls");
+  EXPECT_EQ(upstream.got(),
+            "CONNECT api.example:443 HTTP/1.1\r\nHost: api.example:443\r\n"
+            "Proxy-Authorization: Basic dTpw\r\n\r\n");
+  EXPECT_TRUE(h.resolver->seen().empty()) << "DNS is the upstream proxy's";
+  c = Fd();
+  auto events = h.audit.wait_for(1);
+  ASSERT_EQ(events.size(), 1u);
+  EXPECT_TRUE(events[0].via_upstream_proxy);
+}
+
+TEST(EgressProxy, UpstreamProxyStillFollowsTheAllowlist) {
+  FakeUpstreamProxy upstream;
+  ProxyHarness h({entry("api.example")}, upstream.setting());
+  EXPECT_TRUE(h.ask(connect_request("evil.example:443")).starts_with("HTTP/1.1 403"));
+  EXPECT_EQ(upstream.server.accepted.load(), 0);
+}
+
+TEST(EgressProxy, UpstreamProxyCarriesAbsoluteFormInATunnel) {
+  FakeUpstreamProxy upstream;
+  ProxyHarness h({entry("api.example:80")}, upstream.setting());
+  Fd c = h.client();
+  send_all(c.fd, "GET http://api.example/x HTTP/1.1\r\nHost: api.example\r\n\r\n");
+  // The fake proxy echoes, so the rewritten request comes back as the "response".
+  ReadResult r = read_until(c.fd, "\r\n\r\n");
+  EXPECT_EQ(r.data, "GET /x HTTP/1.1\r\nHost: api.example\r\nConnection: close\r\n\r\n");
+  EXPECT_TRUE(upstream.got().starts_with("CONNECT api.example:80 HTTP/1.1\r\n"));
+}
+
+TEST(EgressProxy, UpstreamProxyRefusalGets502) {
+  FakeUpstreamProxy upstream;
+  upstream.status = "407 Proxy Authentication Required";
+  ProxyHarness h({entry("api.example")}, upstream.setting());
+  const std::string r = h.ask(connect_request("api.example:443"));
+  EXPECT_TRUE(r.starts_with("HTTP/1.1 502")) << r;
+}
+
+TEST(EgressProxy, NoProxyTargetsConnectDirectly) {
+  FakeUpstreamProxy upstream;
+  TcpServer server("127.0.0.2", echo);
+  const std::string target = "127.0.0.2:" + std::to_string(server.port());
+  ProxyHarness h({entry(target)}, upstream.setting(parse_no_proxy("localhost,127.0.0.0/8")));
+  Fd c = h.client();
+  send_all(c.fd, connect_request(target));
+  ASSERT_EQ(read_until(c.fd, "\r\n\r\n").data, kEstablished);
+  send_all(c.fd, "direct");
+  EXPECT_EQ(read_until(c.fd, "direct").data, "direct");
+  EXPECT_EQ(upstream.server.accepted.load(), 0);
+}
+
+}  // namespace
+}  // namespace cx::broker
