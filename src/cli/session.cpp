@@ -1,25 +1,41 @@
 // `cx`, `cx run` and `cx shell`: one sandboxed session, from the config file
 // to claude's exit status.
+//
+// Order matters for failing closed: the broker (credential endpoint, egress
+// proxy, lifeline) listens with its policy loaded before the container is
+// started, and everything the session made is undone on every exit path by
+// the destructors of the objects below (broker, vendor, temp dir, record).
 #include <unistd.h>
 
+#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <map>
 #include <random>
 
+#include "broker/allowlist.h"
+#include "broker/audit_log.h"
+#include "broker/broker.h"
+#include "broker/credential_vendor.h"
+#include "broker/ecs_credentials.h"
 #include "cli/commands.h"
 #include "cli/common.h"
 #include "cli/credentials.h"
+#include "cli/sessions.h"
 #include "config/settings.h"
 #include "proc/capture.h"
 #include "proc/spawn.h"
 #include "proc/supervisor.h"
+#include "runtime/container_contract.h"
 #include "runtime/mount_policy.h"
 #include "runtime/run_command.h"
 #include "runtime/runtime.h"
+#include "util/env.h"
 #include "util/fatal.h"
+#include "util/private_fs.h"
 #include "util/shell_words.h"
+#include "util/temp_dir.h"
 
 extern char** environ;
 
@@ -55,12 +71,8 @@ std::vector<std::string> client_environment(const std::map<std::string, std::str
   return out;
 }
 
-const char* kSecretNames[] = {"AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN"};
-
 bool is_secret(const std::string& name) {
-  for (const char* s : kSecretNames)
-    if (name == s) return true;
-  return false;
+  return name == "AWS_SECRET_ACCESS_KEY" || name == "AWS_SESSION_TOKEN";
 }
 
 void print_dry_run(const std::vector<std::string>& argv,
@@ -72,24 +84,59 @@ void print_dry_run(const std::vector<std::string>& argv,
   std::printf("%s\n", line.c_str());
 }
 
+// The container's environment, names in order of first appearance.
+class ContainerEnv {
+ public:
+  void set(const std::string& k, const std::string& v) {
+    if (!vars_.count(k)) names_.push_back(k);
+    vars_[k] = v;
+  }
+  bool has(const std::string& k) const { return vars_.count(k) != 0; }
+  const std::vector<std::string>& names() const { return names_; }
+  const std::map<std::string, std::string>& vars() const { return vars_; }
+
+ private:
+  std::vector<std::string> names_;
+  std::map<std::string, std::string> vars_;
+};
+
+// Where the broker's socket directory lives: the user's runtime dir when
+// there is one (tmpfs, private), else TMPDIR.
+std::string broker_base(const EnvLookup& env) {
+  if (auto x = env_value(env, "XDG_RUNTIME_DIR"); x && ::access(x->c_str(), W_OK) == 0) return *x;
+  return {};
+}
+
+// Removes the session record when the session ends, however it ends.
+struct RecordGuard {
+  std::string dir, id;
+  bool active = false;
+  ~RecordGuard() {
+    if (active) remove_record(dir, id);
+  }
+};
+
 }  // namespace
 
 int cmd_session(const Invocation& inv) {
   const bool shell = inv.command == Command::Shell;
+  const bool dry = inv.run.dry_run;
+  const auto t0 = std::chrono::steady_clock::now();
+  const EnvLookup env = process_env();
+  SystemClock clock;
+
   config::Settings s = load_config_or_die(kStart);
   if (inv.run.network) s.network = *config::parse_network_mode(*inv.run.network);
   if (inv.run.persist) s.persist = *config::parse_persist_mode(*inv.run.persist);
-
-  if (s.credentials == config::CredentialsMode::kBroker)
-    throw Fatal("CX_CREDENTIALS=broker (the default) is not available in this version of cx",
-                kStart, "set CX_CREDENTIALS=env in " + s.path);
-  if (s.network == config::NetworkMode::kAllowlist)
-    throw Fatal("CX_NETWORK=allowlist (the default) is not available in this version of cx", kStart,
-                "set CX_NETWORK=open in " + s.path + ", or pass --network open");
+  const bool use_broker = s.credentials == config::CredentialsMode::kBroker;
+  const bool allowlist = s.network == config::NetworkMode::kAllowlist;
+  if (!allowlist)
+    std::fprintf(stderr,
+                 "cx: warning: CX_NETWORK=open: the agent can reach any host the runtime's network "
+                 "reaches\n");
 
   runtime::Runtime rt = resolve_runtime_or_die(s, kStart);
-  const char* home_env = std::getenv("HOME");
-  std::string home = home_env ? home_env : "";
+  std::string home = env_value(env, "HOME").value_or("");
   std::error_code ec;
   std::string cwd = std::filesystem::current_path(ec).string();
   if (ec) throw Fatal("cannot read the current directory: " + ec.message(), kStart);
@@ -98,46 +145,35 @@ int cmd_session(const Invocation& inv) {
   for (const auto& m : s.mounts) user_mounts.push_back({m.host, m.container, m.read_only, false});
   auto mounts = unwrap(runtime::check_user_mounts(user_mounts, home, inv.run.allow_home), kStart);
 
-  if (!inv.run.dry_run) require_image(rt, s.image_tag, kStart);
+  if (!dry) require_image(rt, s.image_tag, kStart);
 
+  // Credentials first: a session that cannot get them never starts a thing.
+  std::unique_ptr<AgentCredentialSource> source;
   aws::Credentials creds;
   std::string region;
-  if (inv.run.dry_run) {
+  if (dry) {
     creds.access_key_id = "<access-key-id>";
     creds.secret_access_key = creds.session_token = "<redacted>";
     region = s.aws_region.value_or("<region>");
   } else {
-    AgentCredentialSource source(s, project, kStart);
-    creds = unwrap(source.issue(), kStart);
-    region = source.region();
+    source = std::make_unique<AgentCredentialSource>(s, project, kStart);
+    creds = unwrap(source->issue(), kStart);
+    region = source->region();
   }
+  auto allow = unwrap(
+      broker::Allowlist::make(region == "<region>" ? "us-east-1" : region, s.allow_hosts), kStart);
 
-  // The container's environment: forwarded keys, CX_PASS_ENV, region, credentials.
-  std::map<std::string, std::string> vars;
-  std::vector<std::string> names;
-  auto add = [&](const std::string& k, const std::string& v) {
-    if (!vars.count(k)) names.push_back(k);
-    vars[k] = v;
-  };
-  for (const auto& f : s.forward) add(f.name, f.value);
-  for (const auto& n : s.pass_env)
-    if (const char* v = std::getenv(n.c_str())) add(n, v);
-  if (!vars.count("AWS_REGION")) add("AWS_REGION", region);
-  add("AWS_ACCESS_KEY_ID", creds.access_key_id);
-  add("AWS_SECRET_ACCESS_KEY", creds.secret_access_key);
-  if (!creds.session_token.empty()) add("AWS_SESSION_TOKEN", creds.session_token);
-
+  const std::uint64_t rnd = random64();
+  const std::string id = hex(rnd, 16);
   runtime::RunSpec spec;
-  std::uint64_t rnd = random64();
   spec.name = runtime::container_name(project, static_cast<std::uint32_t>(rnd));
-  spec.session_id = hex(rnd, 16);
+  spec.session_id = id;
   spec.project_dir = project;
   spec.host_pid = ::getpid();
   spec.tty = ::isatty(STDIN_FILENO);
   spec.uid = ::getuid();
   spec.gid = ::getgid();
-  spec.network = runtime::Network::Default;
-  spec.env_names = names;
+  spec.network = allowlist ? runtime::Network::None : runtime::Network::Default;
   spec.mounts = mounts;
   spec.image = s.image_tag;
   if (shell) {
@@ -147,20 +183,105 @@ int cmd_session(const Invocation& inv) {
     spec.command.insert(spec.command.end(), s.claude_options.begin(), s.claude_options.end());
     spec.command.insert(spec.command.end(), inv.rest.begin(), inv.rest.end());
   }
+
+  // The broker's private directory: sockets and the token file, mounted
+  // read-only at /run/cx. A dry run shows where it would be.
+  std::optional<TempDir> broker_dir;
+  std::string broker_path = "<broker-dir>";
+  if (!dry) {
+    broker_dir.emplace(unwrap(TempDir::create("cx-" + id + "-", broker_base(env)), kStart));
+    broker_path = broker_dir->path();
+  }
+  spec.mounts.push_back({broker_path, runtime::kBrokerMountPoint, true, true});
+
+  ContainerEnv cenv;
+  for (const auto& f : s.forward) cenv.set(f.name, f.value);
+  for (const auto& n : s.pass_env)
+    if (auto v = env(n)) cenv.set(n, *v);
+  if (!cenv.has("AWS_REGION")) cenv.set("AWS_REGION", region);
+  const std::string loopback = "http://127.0.0.1:";
+  if (use_broker) {
+    cenv.set("AWS_CONTAINER_CREDENTIALS_FULL_URI", loopback +
+                                                       std::to_string(runtime::kCredentialsPort) +
+                                                       std::string(broker::kCredentialsPath));
+    cenv.set("AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE",
+             std::string(runtime::kBrokerMountPoint) + "/" + runtime::kTokenFile);
+  } else {
+    cenv.set("AWS_ACCESS_KEY_ID", creds.access_key_id);
+    cenv.set("AWS_SECRET_ACCESS_KEY", creds.secret_access_key);
+    if (!creds.session_token.empty()) cenv.set("AWS_SESSION_TOKEN", creds.session_token);
+  }
+  if (allowlist) {
+    const std::string proxy = loopback + std::to_string(runtime::kProxyPort);
+    for (const char* k : {"HTTPS_PROXY", "HTTP_PROXY", "https_proxy", "http_proxy"})
+      cenv.set(k, proxy);
+    for (const char* k : {"NO_PROXY", "no_proxy"}) cenv.set(k, "localhost,127.0.0.1");
+  }
+  spec.env_names = cenv.names();
   auto argv = unwrap(runtime::run_argv(rt, spec), kStart);
 
-  if (inv.run.dry_run) {
-    print_dry_run(argv, vars);
+  if (dry) {
+    print_dry_run(argv, cenv.vars());
     return 0;
   }
+
+  // The audit log and the record `cx ps` reads.
+  const std::string state = sessions_dir(env);
+  unwrap(ensure_private_dir(state, "sessions directory"), kStart);
+  auto log = unwrap(broker::AuditLog::open(state + "/" + id + ".jsonl", clock), kStart);
+  log->write("session_start", {{"session", id},
+                               {"pid", ::getpid()},
+                               {"project", project},
+                               {"role", s.aws_iam_role},
+                               {"runtime", rt.path},
+                               {"container", spec.name},
+                               {"credentials", use_broker ? "broker" : "env"},
+                               {"network", allowlist ? "allowlist" : "open"}});
+  log->credentials_issued(creds);
+  SessionRecord record{id,      ::getpid(), clock.now(), project,         s.aws_iam_role,
+                       rt.path, spec.name,  broker_path, creds.expiration};
+  RecordGuard record_guard{state, id, true};
+  if (auto st = write_record(state, record); !st)
+    std::fprintf(stderr, "cx: warning: %s\n", st.error().message.c_str());
+
+  // The credential endpoint's token, readable by the container's user only.
+  std::string token = unwrap(broker::generate_token(), kStart);
+  unwrap(write_private_file(broker_path + "/" + runtime::kTokenFile, token), kStart);
+
+  std::unique_ptr<broker::CredentialVendor> vendor;
+  if (use_broker) {
+    broker::VendorOptions vo;
+    vo.refresh_margin = std::chrono::seconds(s.refresh_margin);
+    vendor = std::make_unique<broker::CredentialVendor>(
+        [&source] { return source->issue(false); }, creds, clock, vo,
+        [](const std::string& w) { std::fprintf(stderr, "\r\ncx: warning: %s\r\n", w.c_str()); },
+        [&](const aws::Credentials& c) {
+          log->credentials_issued(c);
+          record.expiration = c.expiration;
+          (void)write_record(state, record);
+        });
+  }
+
+  broker::BrokerConfig bc;
+  bc.directory = broker_path;
+  bc.allowlist = std::move(allow);
+  bc.vendor = vendor.get();
+  bc.token = token;
+  bc.upstream = unwrap(broker::UpstreamProxy::from_env(env), kStart);
+  bc.audit = [&log](const broker::AuditEvent& e) { log->broker_event(e); };
+  broker::Broker brk(std::move(bc));
+  unwrap(brk.start(), kStart);  // fail closed: no container without a listening broker
+  if (vendor) vendor->start();
+
   if (inv.run.verbose)
-    std::fprintf(stderr, "cx: session %s: %s in %s as %s\n", spec.name.c_str(),
-                 shell ? "shell" : "claude", project.c_str(), s.aws_iam_role.c_str());
+    std::fprintf(stderr, "cx: session %s: %s in %s as %s (audit log %s)\n", spec.name.c_str(),
+                 shell ? "shell" : "claude", project.c_str(), s.aws_iam_role.c_str(),
+                 log->path().c_str());
 
   int code;
   {
     proc::TerminalGuard terminal;
-    auto pid = proc::spawn({.argv = argv, .env = client_environment(vars)});
+    auto pid = proc::spawn({.argv = argv, .env = client_environment(cenv.vars())});
     if (!pid) throw Fatal(pid.error(), kStart);
     code = proc::supervise(*pid);
   }
@@ -168,6 +289,13 @@ int cmd_session(const Invocation& inv) {
   // the client being killed. Output is discarded: "no such container" is the
   // usual answer.
   (void)proc::capture({.argv = runtime::rm_argv(rt, spec.name)});
+  if (vendor) vendor->stop();
+  brk.stop();
+
+  auto elapsed =
+      std::chrono::duration_cast<std::chrono::seconds>(std::chrono::steady_clock::now() - t0);
+  log->write("session_end", {{"exit_status", code}, {"duration_s", elapsed.count()}});
+  std::fprintf(stderr, "cx: %s\n", log->summary(elapsed).c_str());
   return code;
 }
 

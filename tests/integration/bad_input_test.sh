@@ -122,15 +122,10 @@ config_files() {
   assert_contains "$RUN_ERR" "CX_NETWORK" "suggestion for CX_NETWROK"
   pass "unknown CX_NETWROK -> 125, suggests CX_NETWORK"
 
-  # This version supports only CX_CREDENTIALS=env and CX_NETWORK=open; the defaults are refused.
-  cx_write_config "$file" CX_CREDENTIALS=
-  expect_error 125 "" ENV_FILE="$file" shell -- true
-  grep -q '^cx: hint: .*CX_CREDENTIALS=env' <<<"$RUN_ERR" || fail "no hint naming CX_CREDENTIALS=env: [$RUN_ERR]"
-  pass "default CX_CREDENTIALS (broker) -> 125 with a hint"
-  cx_write_config "$file" CX_NETWORK=allowlist
-  expect_error 125 "" ENV_FILE="$file" shell -- true
-  grep -q '^cx: hint: .*CX_NETWORK=open' <<<"$RUN_ERR" || fail "no hint naming CX_NETWORK=open: [$RUN_ERR]"
-  pass "CX_NETWORK=allowlist -> 125 with a hint"
+  # A malformed egress allowlist entry stops the session before anything starts.
+  cx_write_config "$file" CX_NETWORK= "CX_ALLOW_HOSTS=example.com:99999"
+  expect_error 125 "example.com:99999" ENV_FILE="$file" shell -- true
+  pass "CX_ALLOW_HOSTS entry with a bad port -> 125"
 }
 part config_files
 
