@@ -44,13 +44,15 @@ void CredentialVendor::stop() {
 
 SystemTime CredentialVendor::due_time_locked() const {
   if (!creds_.expiration) return SystemTime::max();
-  // Renew `refresh_margin` before expiry, but at most half-way through the
-  // credentials' life, so short-lived ones are renewed in time too.
+  // Renew `refresh_margin` before expiry, or half-way through the
+  // credentials' life if that comes first (so a long margin never leaves
+  // short-lived credentials unrenewed), and always before they become
+  // unservable.
   auto life = *creds_.expiration - issued_at_;
-  auto margin = std::min<SystemTime::duration>(opts_.refresh_margin, life / 2);
-  // And always before they become unservable.
-  auto unservable = *creds_.expiration - opts_.min_validity;
-  return std::min(*creds_.expiration - margin, unservable);
+  SystemTime by_margin = *creds_.expiration - opts_.refresh_margin;
+  SystemTime halfway = issued_at_ + life / 2;
+  SystemTime unservable = *creds_.expiration - opts_.min_validity;
+  return std::min({by_margin, halfway, unservable});
 }
 
 SystemTime CredentialVendor::refresh_at() const {

@@ -22,7 +22,9 @@
 namespace cx::broker {
 
 struct VendorOptions {
-  std::chrono::seconds refresh_margin{900};  // CX_REFRESH_MARGIN
+  // CX_REFRESH_MARGIN: renew this long before expiry (or half-way through
+  // the credentials' life, if sooner).
+  std::chrono::seconds refresh_margin{900};
   std::chrono::seconds min_validity{60};     // never serve credentials closer to expiry
   std::chrono::seconds retry_base{2};        // first retry after a failed renewal
   std::chrono::seconds retry_cap{60};

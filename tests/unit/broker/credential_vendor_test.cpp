@@ -47,9 +47,11 @@ struct Harness {
 };
 
 TEST(CredentialVendor, RenewsRefreshMarginBeforeExpiry) {
-  Harness h;
-  EXPECT_EQ(h.vendor->refresh_at(), h.clock.t + 3600s - 900s);
-  h.clock.t += 2699s;
+  VendorOptions opts;
+  opts.refresh_margin = 2000s;  // more than half of the 3600 s life
+  Harness h(opts);
+  EXPECT_EQ(h.vendor->refresh_at(), h.clock.t + 3600s - 2000s);
+  h.clock.t += 1599s;
   h.vendor->step();
   EXPECT_EQ(h.calls, 0);
   h.clock.t += 1s;
@@ -58,22 +60,27 @@ TEST(CredentialVendor, RenewsRefreshMarginBeforeExpiry) {
   EXPECT_EQ(h.vendor->current()->access_key_id, "AKID1");
 }
 
-TEST(CredentialVendor, ShortLivedCredentialsRenewAtHalfTheirLife) {
+TEST(CredentialVendor, RenewsHalfWayWhenThatComesFirst) {
+  Harness h;  // margin 900 s, life 3600 s: half-way (1800 s) comes first
+  EXPECT_EQ(h.vendor->refresh_at(), h.clock.t + 1800s);
+}
+
+TEST(CredentialVendor, ShortLivedCredentialsWithALongMarginRenewSoon) {
+  // AWS_SESSION_DURATION=900 with CX_REFRESH_MARGIN=890: renewed after 10 s.
   VendorOptions opts;
   opts.refresh_margin = 890s;
   Harness h(opts);
-  // Replace the initial 1 h credentials with 900 s ones, as moto issues them.
   h.lifetime = 900s;
-  h.clock.t += 3600s - 890s;
+  h.clock.t += 1800s;  // the initial 3600 s credentials are due half-way
   h.vendor->step();
   ASSERT_EQ(h.calls, 1);
-  EXPECT_EQ(h.vendor->refresh_at(), h.clock.t + 450s);
+  EXPECT_EQ(h.vendor->refresh_at(), h.clock.t + 10s);
 }
 
 TEST(CredentialVendor, FailedRenewalKeepsServingValidCredentialsAndWarnsOnce) {
   Harness h;
   h.fail = true;
-  h.clock.t += 2700s;
+  h.clock.t += 1800s;
   auto wait1 = h.vendor->step();
   EXPECT_EQ(wait1, 2000ms);
   h.clock.t += 2s;
@@ -108,7 +115,7 @@ TEST(CredentialVendor, NeverServesCredentialsAboutToExpire) {
 TEST(CredentialVendor, RetryBackoffIsCapped) {
   Harness h;
   h.fail = true;
-  h.clock.t += 2700s;
+  h.clock.t += 1800s;
   std::chrono::milliseconds last{};
   for (int i = 0; i < 12; ++i) {
     last = h.vendor->step();
