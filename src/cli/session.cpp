@@ -187,7 +187,9 @@ int cmd_session(const Invocation& inv) {
   // The broker's private directory: sockets and the token file, mounted
   // read-only at /run/cx. A dry run shows where it would be.
   std::optional<TempDir> broker_dir;
-  std::string broker_path = "<broker-dir>";
+  std::string broker_path = broker_base(env);
+  if (broker_path.empty()) broker_path = env_value(env, "TMPDIR").value_or("/tmp");
+  broker_path += "/cx-" + id + "-XXXXXX";  // what a dry run shows
   if (!dry) {
     broker_dir.emplace(unwrap(TempDir::create("cx-" + id + "-", broker_base(env)), kStart));
     broker_path = broker_dir->path();

@@ -86,10 +86,12 @@ if [ -S "$broker/lifeline.sock" ]; then
   main=$$
   (
     # Returns when cx closes its end: the session is over for the host.
-    socat -u "UNIX-CONNECT:$broker/lifeline.sock" - >/dev/null 2>&1
-    kill -TERM "$main" 2>/dev/null
+    # However socat ends (EOF, reset), the command is stopped: `|| true`
+    # keeps `set -e` from skipping that.
+    socat -u "UNIX-CONNECT:$broker/lifeline.sock" - >/dev/null 2>&1 || true
+    kill -TERM "$main" 2>/dev/null || true
     sleep 2
-    kill -KILL "$main" 2>/dev/null
+    kill -KILL "$main" 2>/dev/null || true
   ) &
 fi
 
