@@ -46,6 +46,7 @@ broker_session_checks() {
     echo "direct_ip=$(curl -sS --max-time 5 --noproxy "*" http://1.1.1.1/ >/dev/null 2>&1; echo $?)"
     echo "token_in_env=${AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE:+file}"
     echo "static_keys=${AWS_ACCESS_KEY_ID:-none}"
+    echo agent > /src/by-agent && echo "wrote=yes"
     echo "sdk_key=$(aws configure export-credentials --format process 2>&1 | sed -n "s/.*\"AccessKeyId\": *\"\([^\"]*\)\".*/\1/p")"
   '
   cx_run_capture "$user" "$home" shell -- sh -c "$script"
@@ -72,6 +73,10 @@ broker_session_checks() {
   while read -r ck cs ct; do [ "$ck" = "$key" ] && found=1; done <<<"$creds"
   [ "$found" = 1 ] || fail "the AWS CLI in the container did not get role credentials from the endpoint: [$key]"
   pass "the AWS SDK in the container takes the role's credentials from the endpoint ($key)"
+  assert_eq yes "$(_bk wrote)" "writing to /src"
+  assert_eq "$(id -u ${user:+"$user"}):$(id -g ${user:+"$user"})" "$(stat -c %u:%g "$proj/by-agent")" \
+    "owner of a file the agent wrote in /src"
+  pass "a file the agent wrote in /src belongs to ${user:-$(id -un)}"
 
   # The audit log recorded the decisions.
   local log

@@ -65,6 +65,11 @@ cx_env() {
     me=$(id -un)
     env -i USER="$me" LOGNAME="$me" "${vars[@]}" "$@"
   else
+    # Rootless podman keeps its images under $XDG_DATA_HOME (default ~/.local/share): point it at
+    # the user's real storage, where cx_image_ensure loaded the image, not at the test HOME.
+    local real_home
+    real_home=$(getent passwd "$user" | cut -d: -f6)
+    vars+=("XDG_DATA_HOME=$real_home/.local/share")
     # run_as_user sets HOME, USER, PATH..., and the words after it win over its defaults.
     run_as_user "$user" "${vars[@]}" "$@"
   fi
