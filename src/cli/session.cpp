@@ -19,6 +19,7 @@
 #include "broker/broker.h"
 #include "broker/credential_vendor.h"
 #include "broker/ecs_credentials.h"
+#include "cli/claude_state.h"
 #include "cli/commands.h"
 #include "cli/common.h"
 #include "cli/credentials.h"
@@ -196,11 +197,26 @@ int cmd_session(const Invocation& inv) {
   }
   spec.mounts.push_back({broker_path, runtime::kBrokerMountPoint, true, true});
 
+  // Claude's state: per project, shared, or fresh for this run only.
+  std::optional<TempDir> fresh_state;
+  std::string state_dir = claude_state_dir(s.persist, project, env);
+  if (!dry) {
+    if (state_dir.empty()) {
+      fresh_state.emplace(unwrap(TempDir::create("cx-state-" + id + "-"), kStart));
+      state_dir = fresh_state->path();
+    }
+    unwrap(prepare_claude_state(state_dir), kStart);
+  } else if (state_dir.empty()) {
+    state_dir = env_value(env, "TMPDIR").value_or("/tmp") + "/cx-state-" + id + "-XXXXXX";
+  }
+  spec.mounts.push_back({state_dir, kClaudeStateMountPoint, false, fresh_state.has_value()});
+
   ContainerEnv cenv;
   for (const auto& f : s.forward) cenv.set(f.name, f.value);
   for (const auto& n : s.pass_env)
     if (auto v = env(n)) cenv.set(n, *v);
   if (!cenv.has("AWS_REGION")) cenv.set("AWS_REGION", region);
+  cenv.set("CLAUDE_CONFIG_DIR", kClaudeStateMountPoint);
   const std::string loopback = "http://127.0.0.1:";
   if (use_broker) {
     cenv.set("AWS_CONTAINER_CREDENTIALS_FULL_URI", loopback +

@@ -51,7 +51,8 @@ bool is_proxy_key(std::string_view key) { return contains(kProxyKeys, upper(key)
 KeyClass classify_key(std::string_view key) {
   if (contains(kConsumedKeys, key)) return KeyClass::kConsumed;
   if (contains(kSecretKeys, key)) return KeyClass::kSecret;
-  if (key == "HOME" || contains(kCredentialEndpointKeys, key) || is_proxy_key(key)) {
+  if (key == "HOME" || key == "CLAUDE_CONFIG_DIR" || contains(kCredentialEndpointKeys, key) ||
+      is_proxy_key(key)) {
     return KeyClass::kReserved;
   }
   // cx_network is a different variable from CX_NETWORK, but surely a typo.
@@ -103,6 +104,10 @@ std::pair<std::string, std::string> refusal_reason(std::string_view key) {
   if (key == "HOME") {
     return {"HOME is set by cx in the container and cannot be configured",
             "the agent's home is /home/claude; remove the line"};
+  }
+  if (key == "CLAUDE_CONFIG_DIR") {
+    return {"CLAUDE_CONFIG_DIR is set by cx in the container and cannot be configured",
+            "Claude's state is kept per project by cx; choose how with CX_PERSIST"};
   }
   if (contains(kCredentialEndpointKeys, key)) {
     return {k + " is set by cx in the container and cannot be configured",
