@@ -8,6 +8,7 @@
 
 #include "util/digest.h"
 #include "util/hex.h"
+#include "util/iso8601.h"
 #include "util/url.h"
 
 namespace cx::aws::sigv4 {
@@ -141,19 +142,7 @@ CanonicalRequest canonical_request(std::string_view method, std::string_view raw
   return out;
 }
 
-std::string amz_date(SystemTime t) {
-  using namespace std::chrono;
-  auto secs = floor<seconds>(t);
-  auto days = floor<std::chrono::days>(secs);
-  year_month_day ymd{days};
-  hh_mm_ss hms{secs - days};
-  char buf[20];
-  std::snprintf(buf, sizeof buf, "%04d%02u%02uT%02d%02d%02dZ", static_cast<int>(ymd.year()),
-                static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()),
-                static_cast<int>(hms.hours().count()), static_cast<int>(hms.minutes().count()),
-                static_cast<int>(hms.seconds().count()));
-  return buf;
-}
+std::string amz_date(SystemTime t) { return format_iso8601_basic(t); }
 
 std::string credential_scope(std::string_view date, std::string_view region,
                              std::string_view service) {

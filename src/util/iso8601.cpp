@@ -67,18 +67,30 @@ std::optional<SystemTime> parse_iso8601(std::string_view s) {
   return time_point_cast<SystemTime::duration>(t + frac);
 }
 
-std::string format_iso8601(SystemTime t) {
+namespace {
+
+// Formats `t` (UTC, whole seconds) with a printf format taking year, month,
+// day, hours, minutes, seconds.
+std::string format_utc(SystemTime t, const char* fmt) {
   using namespace std::chrono;
   auto secs = floor<seconds>(t);
   auto days = floor<std::chrono::days>(secs);
   year_month_day ymd{days};
   hh_mm_ss hms{secs - days};
   char buf[32];
-  std::snprintf(buf, sizeof buf, "%04d-%02u-%02uT%02d:%02d:%02dZ", static_cast<int>(ymd.year()),
+  std::snprintf(buf, sizeof buf, fmt, static_cast<int>(ymd.year()),
                 static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()),
                 static_cast<int>(hms.hours().count()), static_cast<int>(hms.minutes().count()),
                 static_cast<int>(hms.seconds().count()));
   return buf;
+}
+
+}  // namespace
+
+std::string format_iso8601(SystemTime t) { return format_utc(t, "%04d-%02u-%02uT%02d:%02d:%02dZ"); }
+
+std::string format_iso8601_basic(SystemTime t) {
+  return format_utc(t, "%04d%02u%02uT%02d%02d%02dZ");
 }
 
 }  // namespace cx

@@ -16,4 +16,7 @@ std::optional<SystemTime> parse_iso8601(std::string_view text);
 // Formats `t` as `YYYY-MM-DDTHH:MM:SSZ` (whole seconds, UTC).
 std::string format_iso8601(SystemTime t);
 
+// Formats `t` in the basic form `YYYYMMDDTHHMMSSZ` (SigV4's X-Amz-Date).
+std::string format_iso8601_basic(SystemTime t);
+
 }  // namespace cx
