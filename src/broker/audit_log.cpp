@@ -90,7 +90,7 @@ std::string short_duration(std::chrono::seconds s) {
   long n = static_cast<long>(s.count());
   if (n < 60) return std::to_string(n) + "s";
   if (n < 3600) return std::to_string(n / 60) + "m";
-  char buf[32];
+  char buf[64];
   std::snprintf(buf, sizeof buf, "%ldh%02ldm", n / 3600, (n % 3600) / 60);
   return buf;
 }

@@ -77,7 +77,7 @@ std::string format_utc(SystemTime t, const char* fmt) {
   auto days = floor<std::chrono::days>(secs);
   year_month_day ymd{days};
   hh_mm_ss hms{secs - days};
-  char buf[32];
+  char buf[64];  // room for any int year, which -Wformat-truncation counts on
   std::snprintf(buf, sizeof buf, fmt, static_cast<int>(ymd.year()),
                 static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()),
                 static_cast<int>(hms.hours().count()), static_cast<int>(hms.minutes().count()),

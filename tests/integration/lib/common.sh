@@ -217,9 +217,13 @@ new_home() {
 
 # free_port: print a TCP port on 127.0.0.1 that nothing listens on right now.
 free_port() {
-  local port
+  local port low
+  # Below the kernel's ephemeral range: a port there can be taken by any outgoing connection
+  # between this check and the bind, which is exactly when a busy test machine makes them.
+  low=$(cut -f1 /proc/sys/net/ipv4/ip_local_port_range 2>/dev/null || echo 32768)
+  [ "$low" -gt 12000 ] 2>/dev/null || low=32768
   for _ in $(seq 1 50); do
-    port=$((20000 + RANDOM % 40000))
+    port=$((10000 + RANDOM % (low - 10000)))
     if ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
       echo "$port"
       return 0
