@@ -30,8 +30,8 @@ int supervise(pid_t child, const SuperviseOptions& opts) {
       ::kill(child, SIGKILL);
       kill_at.reset();
     }
-    if (opts.on_tick && now >= next_tick) {
-      opts.on_tick();
+    if (now >= next_tick) {
+      if (opts.on_tick) opts.on_tick();
       next_tick = now + opts.tick;
     }
     auto until = next_tick;
