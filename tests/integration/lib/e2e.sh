@@ -24,7 +24,7 @@ e2e_standin_start() {
   server=$BEDROCK_SERVER
   mkdir -p "$TEST_TMP/bedrock"
   cat >"$launcher" <<EOF
-import importlib.util, json, sys
+import importlib.util, json, os, sys
 spec = importlib.util.spec_from_file_location("bedrock_standin", "$server")
 standin = importlib.util.module_from_spec(spec)
 spec.loader.exec_module(standin)
@@ -53,6 +53,24 @@ def logged_route(self, body, entry):
     return route(self, body, entry)
 
 standin.Handler._route = logged_route
+
+# Claude Code 2.1 refuses a long \`sleep N\` at the start of a command ("Blocked: standalone
+# sleep N", "Blocked: sleep N followed by: ..."), so the tool turn sleeps in one-second steps; it
+# still takes N seconds. A compound command needs permission in -p mode: such a test runs claude
+# with --allowedTools Bash (CLAUDE_OPTIONS). A short sleep is left as it is.
+plan_reply = standin.plan_reply
+
+def plan_reply_that_runs(*args, **kwargs):
+    blocks, stop = plan_reply(*args, **kwargs)
+    for b in blocks:
+        if b.get("type") == "tool_use" and b.get("name") == "Bash":
+            n = int(b["input"]["command"].split()[1])
+            if n > 10:
+                template = os.environ.get("E2E_TOOL_COMMAND", "for i in \$(seq 1 {n}); do sleep 1; done; echo slept {n} s")
+                b["input"]["command"] = template.format(n=n)
+    return blocks, stop
+
+standin.plan_reply = plan_reply_that_runs
 sys.exit(standin.main())
 EOF
   BEDROCK_SERVER=$launcher bedrock_start "$@"
