@@ -17,15 +17,18 @@ E2E_ANSWER_DEFAULT="Stand-in answer: cx end to end works (e2e-4d1c)."
 
 # --- the stand-in --------------------------------------------------------------------------------
 
-# e2e_standin_start [SERVER_ARGS...]: bedrock_start through the launcher that adds `messages` and
-# `user_texts` to each model request's log entry.
+# e2e_standin_start [SERVER_ARGS...]: bedrock_start through the launcher that adds `messages`,
+# `user_texts` and `tool_output` (the last tool result, up to 4000 characters) to each model
+# request's log entry. With E2E_TOOL_COMMAND set (in the environment), a tool turn runs that
+# command instead of `sleep N` ({n} in it becomes N).
 e2e_standin_start() {
   local launcher="$TEST_TMP/bedrock/standin_e2e.py" server
   server=$BEDROCK_SERVER
   mkdir -p "$TEST_TMP/bedrock"
-  cat >"$launcher" <<EOF
+  # Quoted: the Python below is written as it is; only the server's path is filled in.
+  sed "s|@SERVER@|$server|" >"$launcher" <<'EOF'
 import importlib.util, json, os, sys
-spec = importlib.util.spec_from_file_location("bedrock_standin", "$server")
+spec = importlib.util.spec_from_file_location("bedrock_standin", "@SERVER@")
 standin = importlib.util.module_from_spec(spec)
 spec.loader.exec_module(standin)
 route = standin.Handler._route
@@ -42,19 +45,33 @@ def user_texts(messages):
                 out.append(b["text"][:160])
     return out
 
+def tool_output(messages):
+    last = None
+    for m in messages:
+        content = m.get("content") if isinstance(m, dict) else None
+        for b in content if isinstance(content, list) else []:
+            if isinstance(b, dict) and b.get("type") == "tool_result":
+                last = b.get("content")
+    if isinstance(last, list):
+        last = "\n".join(c.get("text", "") for c in last if isinstance(c, dict))
+    return None if last is None else str(last)[:4000]
+
 def logged_route(self, body, entry):
     try:
         request = json.loads(body or b"{}")
         if isinstance(request, dict) and isinstance(request.get("messages"), list):
             entry["messages"] = len(request["messages"])
             entry["user_texts"] = user_texts(request["messages"])
+            output = tool_output(request["messages"])
+            if output is not None:
+                entry["tool_output"] = output
     except ValueError:
         pass
     return route(self, body, entry)
 
 standin.Handler._route = logged_route
 
-# Claude Code 2.1 refuses a long \`sleep N\` at the start of a command ("Blocked: standalone
+# Claude Code 2.1 refuses a long `sleep N` at the start of a command ("Blocked: standalone
 # sleep N", "Blocked: sleep N followed by: ..."), so the tool turn sleeps in one-second steps; it
 # still takes N seconds. A compound command needs permission in -p mode: such a test runs claude
 # with --allowedTools Bash (CLAUDE_OPTIONS). A short sleep is left as it is.
@@ -64,10 +81,12 @@ def plan_reply_that_runs(*args, **kwargs):
     blocks, stop = plan_reply(*args, **kwargs)
     for b in blocks:
         if b.get("type") == "tool_use" and b.get("name") == "Bash":
-            n = int(b["input"]["command"].split()[1])
-            if n > 10:
-                template = os.environ.get("E2E_TOOL_COMMAND", "for i in \$(seq 1 {n}); do sleep 1; done; echo slept {n} s")
-                b["input"]["command"] = template.format(n=n)
+            n = b["input"]["command"].split()[1]
+            template = os.environ.get("E2E_TOOL_COMMAND")
+            if template is None and int(n) > 10:
+                template = "for i in $(seq 1 {n}); do sleep 1; done; echo slept {n} s"
+            if template is not None:
+                b["input"]["command"] = template.replace("{n}", n)
     return blocks, stop
 
 standin.plan_reply = plan_reply_that_runs
