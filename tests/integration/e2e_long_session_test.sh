@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# shellcheck disable=SC2119
 # The proof that credential refresh works with the real client: one `cx -p` whose Bedrock
 # requests spread over more than two credential lifetimes. moto issues credentials for
 # AWS_SESSION_DURATION seconds (E2E_LIFETIME, default 90; cx accepts < 900 only with a custom STS

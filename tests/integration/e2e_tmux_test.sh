@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# shellcheck disable=SC2119
 # Interactive `cx` under tmux (a real terminal), podman, default modes, the real Claude Code:
 #   1. the claude UI starts straight at its prompt: no onboarding, theme or trust question;
 #   2. a typed prompt + Enter gets the stand-in's answer on screen;
@@ -89,14 +90,20 @@ pass "typed prompt + Enter: the stand-in's answer is on screen"
 
 # --- 3. resize -----------------------------------------------------------------------------------
 w=$(rule_width)
-[ "$w" -ge 90 ] && [ "$w" -le 100 ] || { screen; fail "claude's rule is $w wide in a 100-column window"; }
+if [ "$w" -lt 90 ] || [ "$w" -gt 100 ]; then
+  screen
+  fail "claude's rule is $w wide in a 100-column window"
+fi
 t resize-window -t cx -x 140 -y 40
 for ((i = 0; i < 50; i++)); do
   [ "$(rule_width)" -gt 100 ] && break
   sleep 0.1
 done
 w2=$(rule_width)
-[ "$w2" -ge 130 ] && [ "$w2" -le 140 ] || { screen; fail "after resize-window to 140x40, claude's rule is $w2 wide (was $w)"; }
+if [ "$w2" -lt 130 ] || [ "$w2" -gt 140 ]; then
+  screen
+  fail "after resize-window to 140x40, claude's rule is $w2 wide (was $w)"
+fi
 pass "a resize reaches claude: its rule redrew from $w to $w2 columns"
 
 # --- 4. /exit ------------------------------------------------------------------------------------

@@ -1,4 +1,4 @@
-# shellcheck shell=bash
+# shellcheck shell=bash disable=SC2034,SC2119,SC2120
 # End to end: the real Claude Code in the real image, through cx in the default modes (broker
 # credentials, egress allowlist), against moto (STS) and the Bedrock stand-in. Shared by the
 # e2e_*_test.sh files and scripts/demo. Source after common.sh, moto.sh, cx.sh and bedrock.sh:
