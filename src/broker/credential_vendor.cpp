@@ -79,6 +79,13 @@ milliseconds CredentialVendor::step() {
   auto fresh = fetch_();  // outside the lock: requests keep being served
   std::lock_guard<std::mutex> lock(mu_);
   now = clock_.now();
+  if (fresh.ok() && fresh->expiration && *fresh->expiration - now <= opts_.min_validity) {
+    // Credentials that could not be served at all (AWS_SESSION_DURATION
+    // too short): a failure, retried with backoff, never a tight loop.
+    fresh = make_error("STS issued credentials that expire within " +
+                       std::to_string(opts_.min_validity.count()) +
+                       " s; AWS_SESSION_DURATION is too short for the broker");
+  }
   if (fresh.ok()) {
     creds_ = *fresh;
     issued_at_ = now;

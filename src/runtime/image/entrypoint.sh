@@ -73,15 +73,6 @@ if [ -S "$broker/creds.sock" ]; then relay 9911 "$broker/creds.sock"; ports="$po
 # shellcheck disable=SC2086
 [ -z "$ports" ] || wait_listening $ports
 
-# The token reaches the container as a file, so it is in no `inspect`
-# output. Older AWS SDKs and CLIs (such as the image's aws CLI) read only
-# the variable: give it to the command's environment, inside the sandbox.
-if [ -n "${AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE:-}" ] && [ -r "$AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE" ] &&
-  [ -z "${AWS_CONTAINER_AUTHORIZATION_TOKEN:-}" ]; then
-  AWS_CONTAINER_AUTHORIZATION_TOKEN=$(cat "$AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE")
-  export AWS_CONTAINER_AUTHORIZATION_TOKEN
-fi
-
 if [ -S "$broker/lifeline.sock" ]; then
   main=$$
   (

@@ -150,5 +150,17 @@ TEST(CredentialVendor, ConcurrentRequestsDuringARenewalCauseOneCall) {
   EXPECT_EQ(served_new.load(), 16);
 }
 
+TEST(CredentialVendor, UnservableFreshCredentialsAreAFailureNotALoop) {
+  Harness h;
+  h.lifetime = 60s;  // every renewal returns credentials at the 60 s floor
+  h.clock.t += 1800s;
+  auto wait = h.vendor->step();
+  EXPECT_EQ(h.calls, 1);
+  EXPECT_EQ(wait, 2000ms);  // backoff, not an immediate retry
+  ASSERT_EQ(h.warnings.size(), 1u);
+  EXPECT_NE(h.warnings[0].find("AWS_SESSION_DURATION is too short"), std::string::npos);
+  EXPECT_EQ(h.vendor->current()->access_key_id, "AKID0");  // the old ones still serve
+}
+
 }  // namespace
 }  // namespace cx::broker
