@@ -8,7 +8,6 @@
 #include <cstring>
 #include <nlohmann/json.hpp>
 
-#include "aws/profile/files.h"
 #include "util/digest.h"
 #include "util/iso8601.h"
 #include "util/private_fs.h"
