@@ -16,7 +16,9 @@ namespace cx::proc {
 int supervise(pid_t child, const SuperviseOptions& opts) {
   const sigset_t set = session_signals();
   using Clock = std::chrono::steady_clock;
-  std::optional<Clock::time_point> kill_at;
+  // Clock::time_point::max() while no SIGKILL is due.
+  constexpr Clock::time_point kNever = Clock::time_point::max();
+  Clock::time_point kill_at = kNever;
   auto next_tick = Clock::now() + opts.tick;
 
   for (;;) {
@@ -26,16 +28,16 @@ int supervise(pid_t child, const SuperviseOptions& opts) {
     if (r < 0 && errno != EINTR) return 125;
 
     auto now = Clock::now();
-    if (kill_at && now >= *kill_at) {
+    if (now >= kill_at) {
       ::kill(child, SIGKILL);
-      kill_at.reset();
+      kill_at = kNever;
     }
     if (now >= next_tick) {
       if (opts.on_tick) opts.on_tick();
       next_tick = now + opts.tick;
     }
     auto until = next_tick;
-    if (kill_at && *kill_at < until) until = *kill_at;
+    if (kill_at < until) until = kill_at;
     auto wait = std::chrono::duration_cast<std::chrono::nanoseconds>(until - Clock::now());
     if (wait.count() < 0) wait = std::chrono::nanoseconds(0);
     timespec ts{static_cast<time_t>(wait.count() / 1000000000),
@@ -54,7 +56,7 @@ int supervise(pid_t child, const SuperviseOptions& opts) {
         break;
       default:  // SIGTERM, SIGHUP, SIGQUIT
         ::kill(child, sig);
-        if (!kill_at) kill_at = Clock::now() + opts.kill_after;
+        if (kill_at == kNever) kill_at = Clock::now() + opts.kill_after;
         break;
     }
   }
