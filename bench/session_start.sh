@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # How long cx takes to start and end a session, against the runtime alone:
 #   `cx shell -- true` (config, STS AssumeRole against moto, broker, container, cleanup)
-#   vs `podman run --rm IMAGE true` with the same image.
+#   vs `podman run --rm IMAGE true` with the same image, without a network (what allowlist
+#   mode uses) and with the default one (what open mode uses).
 # Usage: bench/session_start.sh [RUNS]   (needs scripts/test-env.sh's environment and the
 # shared test image; prints the median and min of each, in ms)
 set -uo pipefail
@@ -29,10 +30,11 @@ measure() {  # measure LABEL CMD...: run CMD `runs` times, print median and min
     times+=("$(ms "$t0" "$EPOCHREALTIME")")
   done
   printf '%s\n' "${times[@]}" | sort -n | awk -v l="$label" '
-    { v[NR] = $1 } END { printf "%-44s median %5d ms   min %5d ms   (%d runs)\n", l, v[int((NR + 1) / 2)], v[1], NR }'
+    { v[NR] = $1 } END { printf "%-52s median %5d ms   min %5d ms   (%d runs)\n", l, v[int((NR + 1) / 2)], v[1], NR }'
 }
 
 measure "podman run --rm --network none IMAGE true" podman run --rm --network none "$CX_ITEST_IMAGE" true
+measure "podman run --rm IMAGE true (default network)" podman run --rm "$CX_ITEST_IMAGE" true
 for mode in "env open" "broker allowlist"; do
   set -- $mode
   cx_write_config "$home/.claude-exec" CX_CREDENTIALS="$1" CX_NETWORK="$2" CX_CACHE=0

@@ -1,5 +1,6 @@
 #include "cli/args.h"
 
+#include <cctype>
 #include <map>
 
 namespace cx::cli {
@@ -20,6 +21,18 @@ std::optional<std::string> take_value(const std::vector<std::string>& args, size
 }
 
 bool starts_with(const std::string& s, const std::string& p) { return s.rfind(p, 0) == 0; }
+
+// An npm version (2.1.332, 2.2.0-beta.1) or dist-tag (latest, next): it
+// becomes `npm install @anthropic-ai/claude-code@V`, so nothing else (a URL,
+// a path, a range with spaces) may pass.
+bool is_package_version(const std::string& v) {
+  if (v.empty() || v.size() > 64 || !std::isalnum(static_cast<unsigned char>(v[0]))) return false;
+  for (char c : v)
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '.' && c != '-' && c != '+' &&
+        c != '_')
+      return false;
+  return true;
+}
 
 Result<std::string> one_of(const std::string& flag, const std::string& v,
                            std::initializer_list<const char*> allowed) {
@@ -117,8 +130,13 @@ Result<Invocation> parse_args(const std::vector<std::string>& args) {
           inv.build.no_cache = true;
         else if (args[i] == "--print")
           inv.build.print = true;
-        else if (auto v = take_value(args, i, "--claude-version", err))
+        else if (auto v = take_value(args, i, "--claude-version", err)) {
+          if (!is_package_version(*v))
+            return make_error("--claude-version: \"" + *v + "\" is not a Claude Code version",
+                              "give a release such as 2.1.332 or an npm dist-tag such as latest; "
+                              "npm view @anthropic-ai/claude-code versions lists them");
           inv.build.claude_version = *v;
+        }
         else if (!err.message.empty())
           return err;
         else

@@ -89,6 +89,16 @@ TEST(Args, BuildFlags) {
   EXPECT_EQ(err({"build", "--claude-version"}), "--claude-version needs a value");
 }
 
+TEST(Args, BuildClaudeVersionIsAVersionOrTag) {
+  for (const char* v : {"2.1.332", "2.2.0-beta.1", "latest", "next", "1.0.0+build_7"})
+    EXPECT_EQ(ok({"build", "--claude-version", v}).build.claude_version, v) << v;
+  for (const char* v : {"", "-1", "2.1 .3", "https://example.invalid/x.tgz", "../x", "1;rm",
+                        "$(id)", "1.0.0\n"})
+    EXPECT_EQ(err({"build", std::string("--claude-version=") + v}),
+              std::string("--claude-version: \"") + v + "\" is not a Claude Code version")
+        << v;
+}
+
 TEST(Args, SymlinkDirectory) {
   EXPECT_FALSE(ok({"symlink"}).dir.has_value());
   EXPECT_EQ(ok({"symlink", "/opt/bin"}).dir, "/opt/bin");
