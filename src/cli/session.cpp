@@ -209,14 +209,14 @@ int cmd_session(const Invocation& inv) {
   } else if (state_dir.empty()) {
     state_dir = env_value(env, "TMPDIR").value_or("/tmp") + "/cx-state-" + id + "-XXXXXX";
   }
-  spec.mounts.push_back({state_dir, kClaudeStateMountPoint, false, fresh_state.has_value()});
+  spec.mounts.push_back({state_dir, runtime::kClaudeStateMountPoint, false, fresh_state.has_value()});
 
   ContainerEnv cenv;
   for (const auto& f : s.forward) cenv.set(f.name, f.value);
   for (const auto& n : s.pass_env)
     if (auto v = env(n)) cenv.set(n, *v);
   if (!cenv.has("AWS_REGION")) cenv.set("AWS_REGION", region);
-  cenv.set("CLAUDE_CONFIG_DIR", kClaudeStateMountPoint);
+  cenv.set("CLAUDE_CONFIG_DIR", runtime::kClaudeStateMountPoint);
   const std::string loopback = "http://127.0.0.1:";
   if (use_broker) {
     cenv.set("AWS_CONTAINER_CREDENTIALS_FULL_URI", loopback +
@@ -303,10 +303,12 @@ int cmd_session(const Invocation& inv) {
     if (!pid) throw Fatal(pid.error(), kStart);
     code = proc::supervise(*pid);
   }
-  // --rm removes the container when the client exits normally; this covers
-  // the client being killed. Output is discarded: "no such container" is the
-  // usual answer.
-  (void)proc::capture({.argv = runtime::rm_argv(rt, spec.name)});
+  // --rm removes the container before the client returns the command's own
+  // exit status (docker's client waits for the removal too). A status of 125
+  // or more may instead be the runtime failing, or the client killed: then
+  // the container may be left, and is removed here. Output is discarded: "no
+  // such container" is the usual answer.
+  if (code >= 125) (void)proc::capture({.argv = runtime::rm_argv(rt, spec.name)});
   if (vendor) vendor->stop();
   brk.stop();
 
