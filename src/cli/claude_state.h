@@ -13,8 +13,7 @@
 
 namespace cx::cli {
 
-inline constexpr const char* kClaudeStateMountPoint = "/home/claude/.claude";
-
+// The state is mounted at runtime::kClaudeStateMountPoint.
 // Returns the host directory of the persistent state for `mode` and
 // `project_dir` (not created); empty for PersistMode::kNone.
 std::string claude_state_dir(config::PersistMode mode, const std::string& project_dir,

@@ -1,12 +1,8 @@
 #pragma once
-// A bind mount into the session container, and the CX_MOUNTS syntax
-// (`HOST:CONTAINER[:ro]`, space separated).
+// A bind mount into the session container. CX_MOUNTS entries are parsed by
+// config (config::parse_mount) and checked by check_user_mounts().
 
 #include <string>
-#include <string_view>
-#include <vector>
-
-#include "util/result.h"
 
 namespace cx::runtime {
 
@@ -18,9 +14,5 @@ struct Mount {
   // under SELinux it may get a label private to this container (`:Z`).
   bool session_private = false;
 };
-
-// Parses CX_MOUNTS: entries separated by whitespace, each `HOST:CONTAINER`
-// or `HOST:CONTAINER:ro` (or `:rw`); a leading `~/` in HOST means `home`.
-Result<std::vector<Mount>> parse_mounts(std::string_view list, std::string_view home);
 
 }  // namespace cx::runtime

@@ -4,6 +4,9 @@
 #include <optional>
 #include <system_error>
 
+#include "runtime/container_contract.h"
+#include "runtime/run_command.h"
+
 namespace cx::runtime {
 namespace {
 
@@ -24,6 +27,21 @@ bool contains(const fs::path& ancestor, const fs::path& p) {
     if (b == p.end() || *a != *b) return false;
   }
   return true;
+}
+
+// Why a user mount may not go to `container` (absolute), or nothing: cx's own
+// mounts there would be hidden or would clash. Below /src is fine (a
+// submount of the project); below the broker's directory or the state is not.
+std::optional<std::string> reserved_target(const std::string& container) {
+  std::string p = fs::path(container).lexically_normal().string();
+  while (p.size() > 1 && p.back() == '/') p.pop_back();
+  const fs::path target(p);
+  if (p == kProjectMountPoint) return std::string("/src is where cx mounts the project");
+  if (contains(kBrokerMountPoint, target))
+    return std::string(kBrokerMountPoint) + " holds cx's sockets and the credential token";
+  if (contains(kClaudeStateMountPoint, target))
+    return std::string(kClaudeStateMountPoint) + " is Claude's state, which CX_PERSIST manages";
+  return std::nullopt;
 }
 
 // The reason `dir` (canonical) must not be mounted, or nothing.
@@ -74,6 +92,11 @@ Result<std::vector<Mount>> check_user_mounts(const std::vector<Mount>& mounts,
                                              const std::string& home, bool allow_home) {
   std::vector<Mount> checked;
   for (const auto& m : mounts) {
+    if (auto why = reserved_target(m.container)) {
+      return make_error("CX_MOUNTS entry " + m.host + ":" + m.container + " mounts over " +
+                            m.container + ": " + *why,
+                        "give it another container path");
+    }
     std::error_code ec;
     const fs::path real = fs::canonical(m.host, ec);
     if (ec) {

@@ -17,7 +17,9 @@ Result<std::string> check_project_dir(const std::string& dir, const std::string&
                                       bool allow_home);
 
 // Checks the CX_MOUNTS host paths (they must exist, and obey the same rule as
-// the project directory) and returns the mounts with real host paths.
+// the project directory) and their container paths (not where cx mounts the
+// project, the broker's directory or Claude's state), and returns the mounts
+// with real host paths.
 Result<std::vector<Mount>> check_user_mounts(const std::vector<Mount>& mounts,
                                              const std::string& home, bool allow_home);
 

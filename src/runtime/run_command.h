@@ -29,6 +29,8 @@ enum class Network {
 
 inline constexpr const char* kContainerHome = "/home/claude";
 inline constexpr const char* kProjectMountPoint = "/src";
+// Claude's state between runs (CX_PERSIST), with CLAUDE_CONFIG_DIR pointing there.
+inline constexpr const char* kClaudeStateMountPoint = "/home/claude/.claude";
 
 struct RunSpec {
   std::string name;         // from container_name()

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Bad input gives one clear error and the right exit status: every malformed config line kind
 # (named FILE:LINE:COL), a missing config file, an unknown or absent runtime, a missing image, STS
-# AccessDenied, an unreachable STS, a wrong secret key and refused settings exit 125 (a session
-# that could not start); usage errors exit 2. Every stderr is only `cx: error:` / `cx: hint:` /
+# AccessDenied, an unreachable STS, a wrong secret key, refused settings and CX_MOUNTS entries that
+# are missing or go over cx's own mount points exit 125 (a session that could not start); usage
+# errors exit 2. Every stderr is only `cx: error:` / `cx: hint:` /
 # `cx: warning:` lines (one error), with no crash and no secret.
 here=$(dirname "$0")
 # shellcheck source=tests/integration/lib/common.sh
@@ -137,6 +138,18 @@ sts_and_image() {
   local file="$TEST_TMP/s.conf" secret
   secret=$(moto_key AWS_SECRET_ACCESS_KEY)
   moto_write_aws_credentials "$HOME_DIR"
+
+  # CX_MOUNTS: a missing host path, and container paths cx mounts itself.
+  mkdir -p "$TEST_TMP/data"
+  cx_write_config "$file" IMAGE_TAG="$CX_TEST_IMAGE_PODMAN" "CX_MOUNTS=$TEST_TMP/nope:/data"
+  expect_error 125 "$TEST_TMP/nope" ENV_FILE="$file" shell -- true
+  pass "CX_MOUNTS with a missing host path -> 125"
+  local target
+  for target in /src /src/ /run/cx /run/cx/token /home/claude/.claude; do
+    cx_write_config "$file" IMAGE_TAG="$CX_TEST_IMAGE_PODMAN" "CX_MOUNTS=$TEST_TMP/data:$target"
+    expect_error 125 "mounts over $target" ENV_FILE="$file" shell -- true
+    pass "CX_MOUNTS over $target -> 125 ($(grep '^cx: error: ' <<<"$RUN_ERR"))"
+  done
 
   cx_write_config "$file" IMAGE_TAG=localhost/cx-itest-missing:nope
   expect_error 125 "localhost/cx-itest-missing:nope" ENV_FILE="$file" shell -- true

@@ -115,5 +115,22 @@ TEST_F(MountPolicy, UserMountsMustExistAndObeyTheRule) {
   EXPECT_FALSE(key.ok());
 }
 
+TEST_F(MountPolicy, UserMountsStayOffCxsOwnMountPoints) {
+  const std::string src = (home_ / "proj").string();
+  for (const char* target : {"/src", "/src/", "//src", "/x/../src", "/run/cx", "/run/cx/",
+                             "/run/cx/token", "/home/claude/.claude",
+                             "/home/claude/.claude/projects"}) {
+    auto r = check_user_mounts({{src, target, true, false}}, home_.string(), true);
+    ASSERT_FALSE(r.ok()) << target;
+    EXPECT_NE(r.error().message.find(src + ":" + target + " mounts over"), std::string::npos)
+        << r.error().message;
+    EXPECT_FALSE(r.error().hint.empty());
+  }
+  for (const char* target : {"/src/sub", "/srcs", "/run/cxz", "/run", "/home/claude/.claude.d",
+                             "/home/claude/.gitconfig"})
+    EXPECT_TRUE(check_user_mounts({{src, target, true, false}}, home_.string(), true).ok())
+        << target;
+}
+
 }  // namespace
 }  // namespace cx::runtime
