@@ -278,12 +278,4 @@ std::string origin_form_head(const RequestHead& head) {
   return out;
 }
 
-DeadlineStatus head_deadline(std::chrono::steady_clock::time_point started,
-                             std::chrono::steady_clock::time_point now,
-                             std::chrono::steady_clock::duration limit) {
-  const auto elapsed = now - started;
-  if (elapsed >= limit) return DeadlineStatus{true, {}};
-  return DeadlineStatus{false, limit - elapsed};
-}
-
 }  // namespace cx::broker

@@ -3,10 +3,9 @@
 // proxy (CONNECT authority-form, or absolute-form plain HTTP) or to the
 // credential endpoint (origin-form). It is strict where leniency lets a
 // request mean two things to two parsers (framing headers, line endings,
-// obs-fold), and bounded in size; time is bounded by the caller with
-// head_deadline().
+// obs-fold), and bounded in size; time is bounded by the caller (the broker
+// arms one timer for the whole head when it accepts a connection).
 
-#include <chrono>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -93,17 +92,5 @@ class HeadParser {
 // (never the framing headers, whose bytes are relayed as they are), and
 // `Connection: close`.
 std::string origin_form_head(const RequestHead& head);
-
-struct DeadlineStatus {
-  bool expired = false;
-  std::chrono::steady_clock::duration remaining{};  // zero when expired
-};
-
-// Tells whether a head that started arriving at `started` is late at `now`
-// given `limit`, and how long is left: the caller arms its timer with
-// `remaining` and answers 408 once `expired`, however slowly bytes trickle.
-DeadlineStatus head_deadline(std::chrono::steady_clock::time_point started,
-                             std::chrono::steady_clock::time_point now,
-                             std::chrono::steady_clock::duration limit);
 
 }  // namespace cx::broker

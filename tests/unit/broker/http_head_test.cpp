@@ -395,34 +395,5 @@ TEST(OriginFormHead, ConnectionCannotStripFramingHeaders) {
       "POST / HTTP/1.1\r\nHost: a.com\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n");
 }
 
-TEST(HeadDeadline, SlowHeadPastTheDeadline) {
-  using namespace std::chrono_literals;
-  const auto t0 = std::chrono::steady_clock::time_point{} + 1000s;
-  // A slow-loris client: one byte a second keeps the parser incomplete...
-  HeadParser p;
-  const std::string_view head = kConnect;
-  auto now = t0;
-  size_t i = 0;
-  for (; i < head.size(); ++i, now += 1s) {
-    if (head_deadline(t0, now, 10s).expired) break;
-    p.feed(head.substr(i, 1));
-  }
-  // ...and the deadline, not the byte count, ends it.
-  EXPECT_EQ(p.state(), State::incomplete);
-  EXPECT_EQ(i, 10u);
-  EXPECT_TRUE(head_deadline(t0, now, 10s).expired);
-  EXPECT_EQ(head_deadline(t0, now, 10s).remaining, 0s);
-}
-
-TEST(HeadDeadline, RemainingTime) {
-  using namespace std::chrono_literals;
-  const auto t0 = std::chrono::steady_clock::time_point{} + 5s;
-  EXPECT_FALSE(head_deadline(t0, t0, 10s).expired);
-  EXPECT_EQ(head_deadline(t0, t0, 10s).remaining, 10s);
-  EXPECT_EQ(head_deadline(t0, t0 + 9500ms, 10s).remaining, 500ms);
-  EXPECT_TRUE(head_deadline(t0, t0 + 10s, 10s).expired);
-  EXPECT_TRUE(head_deadline(t0, t0 + 1h, 10s).expired);
-}
-
 }  // namespace
 }  // namespace cx::broker
