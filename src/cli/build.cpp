@@ -62,12 +62,12 @@ int cmd_build(const Invocation& inv) {
     throw Fatal(st.error(), kExitFailure);
 
   std::fprintf(stderr, "cx: building %s with %s (Claude Code %s)\n", spec.tag.c_str(),
-               std::string(runtime::runtime_name(rt.kind)).c_str(), spec.claude_version.c_str());
+               std::string(config::to_string(rt.kind)).c_str(), spec.claude_version.c_str());
   auto pid = proc::spawn({.argv = runtime::build_argv(rt, spec)});
   if (!pid) throw Fatal(pid.error(), kExitFailure);
   int code = proc::supervise(*pid);
   if (code != 0) {
-    throw Fatal(std::string(runtime::runtime_name(rt.kind)) + " build failed (exit " +
+    throw Fatal(std::string(config::to_string(rt.kind)) + " build failed (exit " +
                     std::to_string(code) + ")",
                 kExitFailure,
                 "the build output above says why; cx build --print shows the Containerfile");

@@ -25,7 +25,7 @@ void require_image(const runtime::Runtime& rt, const std::string& tag, int exit_
   auto r = proc::capture({.argv = runtime::image_exists_argv(rt, tag)});
   if (!r) throw Fatal(r.error(), exit_code);
   if (r->exit_code != 0)
-    throw Fatal("image " + tag + " not found in " + std::string(runtime::runtime_name(rt.kind)),
+    throw Fatal("image " + tag + " not found in " + std::string(config::to_string(rt.kind)),
                 exit_code, "build it: cx build");
 }
 

@@ -87,16 +87,16 @@ std::vector<std::string> build_argv(const Runtime& rt, const BuildSpec& spec) {
                                 "--build-arg", "CLAUDE_CODE_VERSION=" + spec.claude_version};
   if (spec.no_cache) argv.push_back("--no-cache");
   switch (rt.kind) {
-    case RuntimeKind::Podman:
+    case RuntimeKind::kPodman:
       argv.push_back(spec.pull == PullPolicy::Always  ? "--pull=always"
                      : spec.pull == PullPolicy::Never ? "--pull=never"
                                                       : "--pull=missing");
       break;
-    case RuntimeKind::Docker:
+    case RuntimeKind::kDocker:
       // docker build uses a local base image when present and has no "never".
       if (spec.pull == PullPolicy::Always) argv.push_back("--pull");
       break;
-    case RuntimeKind::Nerdctl:
+    case RuntimeKind::kNerdctl:
       if (spec.pull == PullPolicy::Always) argv.push_back("--pull=true");
       if (spec.pull == PullPolicy::Never) argv.push_back("--pull=false");
       break;

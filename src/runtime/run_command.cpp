@@ -35,7 +35,7 @@ std::string volume(const Runtime& rt, const std::string& host, const std::string
                    bool read_only, bool session_private) {
   std::string opts;
   if (read_only) opts = "ro";
-  if (rt.selinux_enforcing && rt.kind != RuntimeKind::Nerdctl) {
+  if (rt.selinux_enforcing && rt.kind != RuntimeKind::kNerdctl) {
     if (!opts.empty()) opts += ",";
     opts += session_private ? "Z" : "z";
   }
@@ -102,7 +102,7 @@ Result<std::vector<std::string>> run_argv(const Runtime& rt, const RunSpec& spec
   argv.insert(argv.end(), {"--init", "--cap-drop=ALL", "--security-opt=no-new-privileges",
                            "--pids-limit=" + std::to_string(spec.pids_limit)});
 
-  if (rt.rootless && rt.kind == RuntimeKind::Podman) {
+  if (rt.rootless && rt.kind == RuntimeKind::kPodman) {
     argv.insert(argv.end(), {"--userns=keep-id", "--user", ids(spec.uid, spec.gid)});
   } else if (rt.rootless) {
     argv.insert(argv.end(), {"--user", "0:0"});

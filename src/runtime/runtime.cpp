@@ -5,27 +5,21 @@
 
 #include <cstdlib>
 #include <fstream>
-#include <optional>
+
+#include "config/validators.h"
 
 namespace cx::runtime {
 namespace {
 
-std::optional<RuntimeKind> kind_from_basename(std::string_view name) {
-  if (name == "docker") return RuntimeKind::Docker;
-  if (name == "podman") return RuntimeKind::Podman;
-  if (name == "nerdctl") return RuntimeKind::Nerdctl;
-  return std::nullopt;
-}
-
 std::string install_hint(RuntimeKind kind) {
   switch (kind) {
-    case RuntimeKind::Docker:
+    case RuntimeKind::kDocker:
       return "install Docker (Debian: apt-get install docker.io), or set RUNTIME to the path of "
              "the docker binary";
-    case RuntimeKind::Podman:
+    case RuntimeKind::kPodman:
       return "install podman (Debian: apt-get install podman), or set RUNTIME to the path of the "
              "podman binary";
-    case RuntimeKind::Nerdctl:
+    case RuntimeKind::kNerdctl:
       return "install nerdctl (https://github.com/containerd/nerdctl/releases), or set RUNTIME to "
              "the path of the nerdctl binary";
   }
@@ -55,30 +49,14 @@ bool read_selinux_enforcing(const std::string& enforce_path) {
   return in.get(c) && c == '1';
 }
 
-std::string_view runtime_name(RuntimeKind kind) {
-  switch (kind) {
-    case RuntimeKind::Docker:
-      return "docker";
-    case RuntimeKind::Podman:
-      return "podman";
-    case RuntimeKind::Nerdctl:
-      return "nerdctl";
-  }
-  return "docker";
-}
-
 Result<Runtime> resolve_runtime(std::string_view configured, const HostProbe& probe) {
   const std::string value(configured);
   if (value.empty()) {
     return make_error("RUNTIME is empty", "set RUNTIME to docker, podman or nerdctl");
   }
+  const auto kind = config::parse_runtime(value);
+  if (!kind) return kind.error();
   const auto slash = value.rfind('/');
-  const std::string base = slash == std::string::npos ? value : value.substr(slash + 1);
-  const auto kind = kind_from_basename(base);
-  if (!kind) {
-    return make_error("RUNTIME \"" + value + "\" is not docker, podman or nerdctl",
-                      "set RUNTIME to docker, podman, nerdctl, or the path of one of them");
-  }
 
   Runtime rt;
   rt.kind = *kind;
@@ -105,7 +83,7 @@ Result<Runtime> resolve_runtime(std::string_view configured, const HostProbe& pr
   }
   // A non-root podman or nerdctl always runs rootless; a non-root docker
   // client usually talks to a rootful daemon.
-  rt.rootless = rt.kind != RuntimeKind::Docker && probe.euid != 0;
+  rt.rootless = rt.kind != RuntimeKind::kDocker && probe.euid != 0;
   rt.selinux_enforcing = probe.selinux_enforcing ? probe.selinux_enforcing() : false;
   return rt;
 }

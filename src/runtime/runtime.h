@@ -8,15 +8,17 @@
 #include <string>
 #include <string_view>
 
+#include "config/settings.h"
 #include "util/result.h"
 
 namespace cx::runtime {
 
-enum class RuntimeKind { Docker, Podman, Nerdctl };
+// docker, podman or nerdctl, as the config's RUNTIME names it.
+using config::RuntimeKind;
 
 struct Runtime {
   std::string path;  // the binary to execute, absolute or as configured with a slash
-  RuntimeKind kind = RuntimeKind::Docker;
+  RuntimeKind kind = RuntimeKind::kDocker;
   // Containers live in a user namespace owned by the calling user (podman or
   // nerdctl run by a non-root user). Rootless docker is not detected yet:
   // docker is always treated as rootful.
@@ -40,10 +42,7 @@ HostProbe system_host_probe();
 bool read_selinux_enforcing(const std::string& enforce_path = "/sys/fs/selinux/enforce");
 
 // Resolves the configured RUNTIME (a name looked up on PATH, or a path); the
-// basename decides the kind.
+// basename decides the kind (config::parse_runtime).
 Result<Runtime> resolve_runtime(std::string_view configured, const HostProbe& probe);
-
-// Returns "docker", "podman" or "nerdctl".
-std::string_view runtime_name(RuntimeKind kind);
 
 }  // namespace cx::runtime

@@ -10,6 +10,7 @@
 #include <sstream>
 
 #include "config/keys.h"
+#include "config/validators.h"
 
 namespace cx::config {
 namespace {
@@ -497,6 +498,9 @@ TEST(SettingsNames, RoundTrip) {
   }
   for (auto m : {CredentialsMode::kBroker, CredentialsMode::kEnv}) {
     EXPECT_EQ(parse_credentials_mode(to_string(m)), m);
+  }
+  for (auto k : {RuntimeKind::kDocker, RuntimeKind::kPodman, RuntimeKind::kNerdctl}) {
+    EXPECT_EQ(*parse_runtime(to_string(k)), k);
   }
   EXPECT_EQ(to_string(RuntimeKind::kPodman), "podman");
   EXPECT_EQ(parse_network_mode("OPEN"), std::nullopt);

@@ -98,7 +98,7 @@ Argv expected(const std::string& path, Argv flags) {
 }
 
 TEST(BuildArgv, PodmanStatesItsPullPolicy) {
-  const Runtime podman{"/usr/bin/podman", RuntimeKind::Podman, false, false};
+  const Runtime podman{"/usr/bin/podman", RuntimeKind::kPodman, false, false};
   auto s = spec();
   EXPECT_EQ(build_argv(podman, s), expected("/usr/bin/podman", {"--pull=missing"}));
   s.pull = PullPolicy::Never;
@@ -110,8 +110,8 @@ TEST(BuildArgv, PodmanStatesItsPullPolicy) {
 }
 
 TEST(BuildArgv, DockerAndNerdctlDialects) {
-  const Runtime docker{"/usr/bin/docker", RuntimeKind::Docker, false, false};
-  const Runtime nerdctl{"/usr/local/bin/nerdctl", RuntimeKind::Nerdctl, false, false};
+  const Runtime docker{"/usr/bin/docker", RuntimeKind::kDocker, false, false};
+  const Runtime nerdctl{"/usr/local/bin/nerdctl", RuntimeKind::kNerdctl, false, false};
   auto s = spec();
   EXPECT_EQ(build_argv(docker, s), expected("/usr/bin/docker", {}));
   EXPECT_EQ(build_argv(nerdctl, s), expected("/usr/local/bin/nerdctl", {}));
@@ -126,7 +126,7 @@ TEST(BuildArgv, DockerAndNerdctlDialects) {
 }
 
 TEST(BuildArgv, CustomBaseImage) {
-  const Runtime docker{"docker", RuntimeKind::Docker, false, false};
+  const Runtime docker{"docker", RuntimeKind::kDocker, false, false};
   auto s = spec();
   s.base_image = "registry.corp/debian:12";
   EXPECT_EQ(build_argv(docker, s)[7], "BASE_IMAGE=registry.corp/debian:12");

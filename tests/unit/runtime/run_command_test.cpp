@@ -55,7 +55,7 @@ const Argv kTail{"-w", "/src", "-e", "HOME=/home/claude"};
 const Argv kImageAndCommand{"localhost/cx:latest", "claude", "-p", "hi there"};
 
 TEST(RunArgv, DockerNoTtyNoSelinux) {
-  auto argv = run_argv(runtime(RuntimeKind::Docker, "/usr/bin/docker"), spec());
+  auto argv = run_argv(runtime(RuntimeKind::kDocker, "/usr/bin/docker"), spec());
   ASSERT_TRUE(argv.ok()) << argv.error().message;
   EXPECT_EQ(*argv, concat({head("/usr/bin/docker"),
                            kHardening,
@@ -70,7 +70,7 @@ TEST(RunArgv, DockerWithTtyOpenNetworkAndSelinux) {
   s.tty = true;
   s.network = Network::Default;
   s.pids_limit = 100;
-  auto argv = run_argv(runtime(RuntimeKind::Docker, "/usr/bin/docker", false, true), s);
+  auto argv = run_argv(runtime(RuntimeKind::kDocker, "/usr/bin/docker", false, true), s);
   ASSERT_TRUE(argv.ok()) << argv.error().message;
   EXPECT_EQ(*argv, concat({head("/usr/bin/docker"),
                            {"-t", "--init", "--cap-drop=ALL", "--security-opt=no-new-privileges",
@@ -81,7 +81,7 @@ TEST(RunArgv, DockerWithTtyOpenNetworkAndSelinux) {
 }
 
 TEST(RunArgv, RootfulPodman) {
-  auto argv = run_argv(runtime(RuntimeKind::Podman, "/usr/bin/podman"), spec());
+  auto argv = run_argv(runtime(RuntimeKind::kPodman, "/usr/bin/podman"), spec());
   ASSERT_TRUE(argv.ok()) << argv.error().message;
   EXPECT_EQ(*argv, concat({head("/usr/bin/podman"),
                            kHardening,
@@ -94,7 +94,7 @@ TEST(RunArgv, RootfulPodman) {
 TEST(RunArgv, RootlessPodmanKeepsTheUsersId) {
   auto s = spec();
   s.tty = true;
-  auto argv = run_argv(runtime(RuntimeKind::Podman, "/usr/bin/podman", true, true), s);
+  auto argv = run_argv(runtime(RuntimeKind::kPodman, "/usr/bin/podman", true, true), s);
   ASSERT_TRUE(argv.ok()) << argv.error().message;
   EXPECT_EQ(*argv, concat({head("/usr/bin/podman"),
                            {"-t"},
@@ -108,7 +108,7 @@ TEST(RunArgv, RootlessPodmanKeepsTheUsersId) {
 TEST(RunArgv, NerdctlHasNoSelinuxRelabel) {
   auto s = spec();
   s.mounts = {{"/data", "/data", true, false}};
-  auto argv = run_argv(runtime(RuntimeKind::Nerdctl, "/usr/local/bin/nerdctl", false, true), s);
+  auto argv = run_argv(runtime(RuntimeKind::kNerdctl, "/usr/local/bin/nerdctl", false, true), s);
   ASSERT_TRUE(argv.ok()) << argv.error().message;
   EXPECT_EQ(*argv, concat({head("/usr/local/bin/nerdctl"),
                            kHardening,
@@ -120,7 +120,7 @@ TEST(RunArgv, NerdctlHasNoSelinuxRelabel) {
 }
 
 TEST(RunArgv, RootlessNerdctlRunsAsTheNamespacesRoot) {
-  auto argv = run_argv(runtime(RuntimeKind::Nerdctl, "/usr/local/bin/nerdctl", true), spec());
+  auto argv = run_argv(runtime(RuntimeKind::kNerdctl, "/usr/local/bin/nerdctl", true), spec());
   ASSERT_TRUE(argv.ok()) << argv.error().message;
   EXPECT_EQ(*argv, concat({head("/usr/local/bin/nerdctl"),
                            kHardening,
@@ -134,7 +134,7 @@ TEST(RunArgv, EnvironmentIsPassedByNameOnly) {
   auto s = spec();
   s.env_names = {"AWS_REGION", "CLAUDE_CODE_USE_BEDROCK", "HTTPS_PROXY", "_X1"};
   s.command = {};
-  auto argv = run_argv(runtime(RuntimeKind::Docker, "docker"), s);
+  auto argv = run_argv(runtime(RuntimeKind::kDocker, "docker"), s);
   ASSERT_TRUE(argv.ok()) << argv.error().message;
   EXPECT_EQ(*argv, concat({head("docker"),
                            kHardening,
@@ -155,7 +155,7 @@ TEST(RunArgv, RefusesEnvironmentThatIsNotABareName) {
   for (const char* bad : {"AWS_SECRET_ACCESS_KEY=abc", "", "1X", "A-B", "A B", "HOME"}) {
     auto s = spec();
     s.env_names = {bad};
-    auto argv = run_argv(runtime(RuntimeKind::Docker, "docker"), s);
+    auto argv = run_argv(runtime(RuntimeKind::kDocker, "docker"), s);
     ASSERT_FALSE(argv.ok()) << bad;
     // A value (possibly a secret) must not be echoed back in the message.
     EXPECT_EQ(argv.error().message.find("abc"), std::string::npos);
@@ -168,7 +168,7 @@ TEST(RunArgv, ExtraMountsKeepOrderAndLabels) {
               {"/home/u/.local/state/cx/p1", "/home/claude/.claude", false, false},
               {"/run/user/1001/cx-s1/token", "/run/cx/token", true, true},
               {"/run/user/1001/cx-s1/sock", "/run/cx/sock", true, true}};
-  auto argv = run_argv(runtime(RuntimeKind::Podman, "/usr/bin/podman", false, true), s);
+  auto argv = run_argv(runtime(RuntimeKind::kPodman, "/usr/bin/podman", false, true), s);
   ASSERT_TRUE(argv.ok()) << argv.error().message;
   EXPECT_EQ(*argv, concat({head("/usr/bin/podman"),
                            kHardening,
@@ -181,7 +181,7 @@ TEST(RunArgv, ExtraMountsKeepOrderAndLabels) {
                             "/run/user/1001/cx-s1/sock:/run/cx/sock:ro,Z"},
                            kImageAndCommand}));
 
-  auto plain = run_argv(runtime(RuntimeKind::Podman, "/usr/bin/podman"), s);
+  auto plain = run_argv(runtime(RuntimeKind::kPodman, "/usr/bin/podman"), s);
   ASSERT_TRUE(plain.ok());
   EXPECT_EQ((*plain)[plain->size() - 5], "/run/user/1001/cx-s1/sock:/run/cx/sock:ro");
 }
@@ -189,19 +189,19 @@ TEST(RunArgv, ExtraMountsKeepOrderAndLabels) {
 TEST(RunArgv, RefusesPathsTheVolumeSyntaxCannotCarry) {
   auto s = spec();
   s.project_dir = "/home/u/a:b";
-  EXPECT_FALSE(run_argv(runtime(RuntimeKind::Docker, "docker"), s).ok());
+  EXPECT_FALSE(run_argv(runtime(RuntimeKind::kDocker, "docker"), s).ok());
   s = spec();
   s.project_dir = "relative";
-  EXPECT_FALSE(run_argv(runtime(RuntimeKind::Docker, "docker"), s).ok());
+  EXPECT_FALSE(run_argv(runtime(RuntimeKind::kDocker, "docker"), s).ok());
   s = spec();
   s.mounts = {{"/x:y", "/y", false, false}};
-  EXPECT_FALSE(run_argv(runtime(RuntimeKind::Docker, "docker"), s).ok());
+  EXPECT_FALSE(run_argv(runtime(RuntimeKind::kDocker, "docker"), s).ok());
   s = spec();
   s.image = "--privileged";
-  EXPECT_FALSE(run_argv(runtime(RuntimeKind::Docker, "docker"), s).ok());
+  EXPECT_FALSE(run_argv(runtime(RuntimeKind::kDocker, "docker"), s).ok());
   s = spec();
   s.name = "";
-  EXPECT_FALSE(run_argv(runtime(RuntimeKind::Docker, "docker"), s).ok());
+  EXPECT_FALSE(run_argv(runtime(RuntimeKind::kDocker, "docker"), s).ok());
 }
 
 TEST(ContainerName, SanitisesTheProjectBasename) {
@@ -216,7 +216,7 @@ TEST(ContainerName, SanitisesTheProjectBasename) {
 }
 
 TEST(HousekeepingArgv, RmPsLabelsImage) {
-  const auto rt = runtime(RuntimeKind::Podman, "/usr/bin/podman");
+  const auto rt = runtime(RuntimeKind::kPodman, "/usr/bin/podman");
   EXPECT_EQ(rm_argv(rt, "cx-a-1"), (Argv{"/usr/bin/podman", "rm", "-f", "cx-a-1"}));
   EXPECT_EQ(ps_argv(rt), (Argv{"/usr/bin/podman", "ps", "-a", "--filter", "label=cx.session",
                                "--format", "{{.Names}}"}));

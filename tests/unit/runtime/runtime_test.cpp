@@ -24,7 +24,7 @@ TEST(ResolveRuntime, FindsNameOnPathInOrder) {
   auto rt = resolve_runtime("podman", fake_probe({"/usr/bin/podman", "/bin/podman"}));
   ASSERT_TRUE(rt.ok()) << rt.error().message;
   EXPECT_EQ(rt->path, "/usr/bin/podman");
-  EXPECT_EQ(rt->kind, RuntimeKind::Podman);
+  EXPECT_EQ(rt->kind, RuntimeKind::kPodman);
   EXPECT_FALSE(rt->rootless);
   EXPECT_FALSE(rt->selinux_enforcing);
 }
@@ -34,7 +34,7 @@ TEST(ResolveRuntime, BasenameOfPathDecidesKind) {
       resolve_runtime("/opt/containerd/bin/nerdctl", fake_probe({"/opt/containerd/bin/nerdctl"}));
   ASSERT_TRUE(rt.ok()) << rt.error().message;
   EXPECT_EQ(rt->path, "/opt/containerd/bin/nerdctl");
-  EXPECT_EQ(rt->kind, RuntimeKind::Nerdctl);
+  EXPECT_EQ(rt->kind, RuntimeKind::kNerdctl);
 }
 
 TEST(ResolveRuntime, NotOnPathNamesItAndHintsInstall) {
@@ -53,7 +53,7 @@ TEST(ResolveRuntime, MissingPathIsAnError) {
 TEST(ResolveRuntime, UnknownNameIsAnError) {
   auto rt = resolve_runtime("lxc", fake_probe({"/usr/bin/lxc"}));
   ASSERT_FALSE(rt.ok());
-  EXPECT_EQ(rt.error().message, "RUNTIME \"lxc\" is not docker, podman or nerdctl");
+  EXPECT_EQ(rt.error().message, "RUNTIME `lxc` is not docker, podman or nerdctl");
   EXPECT_FALSE(resolve_runtime("", fake_probe({})).ok());
   EXPECT_FALSE(resolve_runtime("/usr/bin/docker-compose", fake_probe({})).ok());
 }
@@ -98,12 +98,6 @@ TEST(ReadSelinuxEnforcing, ReadsTheEnforceFile) {
   EXPECT_FALSE(read_selinux_enforcing(tmpl));
   ::unlink(tmpl);
   EXPECT_FALSE(read_selinux_enforcing(tmpl));
-}
-
-TEST(RuntimeName, NamesEachKind) {
-  EXPECT_EQ(runtime_name(RuntimeKind::Docker), "docker");
-  EXPECT_EQ(runtime_name(RuntimeKind::Podman), "podman");
-  EXPECT_EQ(runtime_name(RuntimeKind::Nerdctl), "nerdctl");
 }
 
 }  // namespace
