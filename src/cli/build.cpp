@@ -44,6 +44,7 @@ int cmd_build(const Invocation& inv) {
   runtime::BuildSpec spec;
   spec.tag = s.image_tag;
   spec.no_cache = inv.build.no_cache;
+  spec.recipe = runtime::image_recipe();
   if (inv.build.claude_version) {
     spec.claude_version = *inv.build.claude_version;
   } else if (std::string v = newest_claude_version(); !v.empty()) {

@@ -9,6 +9,7 @@
 #include <string_view>
 
 #include "runtime/embedded_image.h"
+#include "util/digest.h"
 
 namespace cx::runtime {
 namespace {
@@ -79,12 +80,20 @@ Status write_build_context(const std::string& dir,
   return Ok{};
 }
 
+std::string image_recipe() {
+  std::string both(embedded::containerfile);
+  both += '\0';
+  both += embedded::entrypoint;
+  return sha256_hex(both).substr(0, 16);
+}
+
 std::vector<std::string> build_argv(const Runtime& rt, const BuildSpec& spec) {
   std::vector<std::string> argv{rt.path,       "build",
                                 "-t",          spec.tag,
                                 "-f",          spec.context_dir + "/Containerfile",
                                 "--build-arg", "BASE_IMAGE=" + spec.base_image,
                                 "--build-arg", "CLAUDE_CODE_VERSION=" + spec.claude_version};
+  if (!spec.recipe.empty()) argv.insert(argv.end(), {"--build-arg", "CX_IMAGE_RECIPE=" + spec.recipe});
   if (spec.no_cache) argv.push_back("--no-cache");
   switch (rt.kind) {
     case RuntimeKind::kPodman:

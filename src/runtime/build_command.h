@@ -30,7 +30,16 @@ struct BuildSpec {
   std::string claude_version = "latest";
   bool no_cache = false;
   PullPolicy pull = PullPolicy::Missing;
+  // Recorded as the image's cx.image-recipe label (image_recipe()).
+  std::string recipe;
 };
+
+// The label key that records which recipe an image was built from, and the
+// recipe of this cx: a digest of its Containerfile and entrypoint. An image
+// whose label differs was built by another cx and may not match what this
+// one expects inside the container (sockets, ports, paths).
+inline constexpr const char* kRecipeLabel = "cx.image-recipe";
+std::string image_recipe();
 
 // Fills `dir` (an existing private directory) with Containerfile,
 // entrypoint.sh (0755) and extra-ca/, which holds the certificates of

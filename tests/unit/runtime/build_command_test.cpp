@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -130,6 +131,26 @@ TEST(BuildArgv, CustomBaseImage) {
   auto s = spec();
   s.base_image = "registry.corp/debian:12";
   EXPECT_EQ(build_argv(docker, s)[7], "BASE_IMAGE=registry.corp/debian:12");
+}
+
+TEST(BuildArgv, RecipeBecomesABuildArg) {
+  BuildSpec s = spec();
+  s.recipe = image_recipe();
+  const Runtime podman{"/usr/bin/podman", RuntimeKind::kPodman, false, false};
+  Argv a = build_argv(podman, s);
+  auto it = std::find(a.begin(), a.end(), "CX_IMAGE_RECIPE=" + s.recipe);
+  ASSERT_NE(it, a.end());
+  EXPECT_EQ(*(it - 1), "--build-arg");
+}
+
+TEST(ImageRecipe, IsAStableDigestThatTheContainerfileLabels) {
+  const std::string r = image_recipe();
+  EXPECT_EQ(r.size(), 16u);
+  EXPECT_EQ(r.find_first_not_of("0123456789abcdef"), std::string::npos) << r;
+  EXPECT_EQ(r, image_recipe());
+  EXPECT_NE(std::string(embedded::containerfile).find(std::string("LABEL ") + kRecipeLabel +
+                                                      "=\"${CX_IMAGE_RECIPE}\""),
+            std::string::npos);
 }
 
 }  // namespace
