@@ -101,6 +101,8 @@ Result<Invocation> parse_args(const std::vector<std::string>& args) {
                                                        {"creds", Command::Creds},
                                                        {"ps", Command::Ps},
                                                        {"gc", Command::Gc},
+                                                       {"doctor", Command::Doctor},
+                                                       {"init", Command::Init},
                                                        {"help", Command::Help},
                                                        {"--help", Command::Help},
                                                        {"-h", Command::Help},
@@ -168,6 +170,37 @@ Result<Invocation> parse_args(const std::vector<std::string>& args) {
         }
       }
       return inv;
+    case Command::Init:
+      for (; i < args.size(); ++i) {
+        Error err;
+        if (args[i] == "--yes" || args[i] == "-y") {
+          inv.init.yes = true;
+          continue;
+        }
+        if (args[i] == "--force") {
+          inv.init.force = true;
+          continue;
+        }
+        bool taken = false;
+        for (auto [flag, slot] : {std::pair{"--role", &inv.init.role},
+                                  std::pair{"--runtime", &inv.init.runtime},
+                                  std::pair{"--region", &inv.init.region},
+                                  std::pair{"--image", &inv.init.image},
+                                  std::pair{"--profile", &inv.init.profile}}) {
+          if (auto v = take_value(args, i, flag, err)) {
+            *slot = *v;
+            taken = true;
+            break;
+          }
+          if (!err.message.empty()) return err;
+        }
+        if (!taken)
+          return make_error("cx init: unknown option \"" + args[i] + "\"",
+                            "usage: cx init [--role ARN] [--runtime R] [--region X] [--image TAG] "
+                            "[--profile P] [--yes] [--force]");
+      }
+      return inv;
+    case Command::Doctor:
     case Command::Ps:
     case Command::Gc:
       if (args.size() > 1) return make_error("cx " + args[0] + " takes no arguments");

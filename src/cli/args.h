@@ -10,7 +10,7 @@
 
 namespace cx::cli {
 
-enum class Command { Run, Shell, Build, Symlink, Unlink, Creds, Ps, Gc, Help, Version };
+enum class Command { Run, Shell, Build, Symlink, Unlink, Creds, Ps, Gc, Doctor, Init, Help, Version };
 
 struct RunFlags {
   bool dry_run = false;
@@ -26,10 +26,17 @@ struct BuildFlags {
   std::optional<std::string> claude_version;
 };
 
+struct InitFlags {
+  std::optional<std::string> role, runtime, region, image, profile;
+  bool yes = false;    // ask nothing: flags and defaults only
+  bool force = false;  // replace an existing file
+};
+
 struct Invocation {
   Command command = Command::Run;
   RunFlags run;
   BuildFlags build;
+  InitFlags init;
   std::optional<std::string> dir;    // symlink / unlink
   std::string creds_format = "env";  // creds: env | json | process
   std::vector<std::string> rest;     // claude args (run) or the command (shell)

@@ -14,6 +14,8 @@ int cmd_build(const Invocation& inv);
 int cmd_creds(const Invocation& inv);
 int cmd_ps();
 int cmd_gc();
+int cmd_doctor();
+int cmd_init(const Invocation& inv);
 // `cx`, `cx run` and `cx shell`.
 int cmd_session(const Invocation& inv);
 

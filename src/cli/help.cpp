@@ -17,6 +17,9 @@ usage:
   cx creds [--format env|json|process]
                                  assume the role and print its temporary credentials
   cx ps / cx gc                  list live sessions / clean up after sessions whose cx died
+  cx doctor                      check everything a session needs (exit 0 only if all pass)
+  cx init [--role ARN] [--runtime R] [--region X] [--image TAG] [--profile P] [--yes] [--force]
+                                 write a commented config file (asks on a terminal)
   cx symlink [DIR] / cx unlink [DIR]
                                  create / remove DIR/cx (default ~/.local/bin)
   cx help | cx version

@@ -36,6 +36,10 @@ int dispatch(const Invocation& inv) {
       return cmd_ps();
     case Command::Gc:
       return cmd_gc();
+    case Command::Doctor:
+      return cmd_doctor();
+    case Command::Init:
+      return cmd_init(inv);
     case Command::Run:
     case Command::Shell:
       return cmd_session(inv);

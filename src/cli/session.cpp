@@ -101,13 +101,6 @@ class ContainerEnv {
   std::map<std::string, std::string> vars_;
 };
 
-// Where the broker's socket directory lives: the user's runtime dir when
-// there is one (tmpfs, private), else TMPDIR.
-std::string broker_base(const EnvLookup& env) {
-  if (auto x = env_value(env, "XDG_RUNTIME_DIR"); x && ::access(x->c_str(), W_OK) == 0) return *x;
-  return {};
-}
-
 // Removes the session record when the session ends, however it ends.
 struct RecordGuard {
   std::string dir, id;

@@ -16,6 +16,11 @@ namespace cx::cli {
 
 using nlohmann::json;
 
+std::string broker_base(const EnvLookup& env) {
+  if (auto x = env_value(env, "XDG_RUNTIME_DIR"); x && ::access(x->c_str(), W_OK) == 0) return *x;
+  return {};
+}
+
 std::string sessions_dir(const EnvLookup& env) {
   return xdg_cx_dir(env, "XDG_STATE_HOME", ".local/state") + "/sessions";
 }

@@ -27,6 +27,10 @@ struct SessionRecord {
   std::optional<SystemTime> expiration;  // of the credentials last issued
 };
 
+// Where a session's private broker directory is made: $XDG_RUNTIME_DIR when
+// it is writable (tmpfs, private), else empty, meaning TMPDIR or /tmp.
+std::string broker_base(const EnvLookup& env);
+
 // Returns the directory holding the records and audit logs.
 std::string sessions_dir(const EnvLookup& env);
 

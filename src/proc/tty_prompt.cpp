@@ -39,7 +39,8 @@ class TtySession {
     if (masked_) ::pthread_sigmask(SIG_SETMASK, &old_mask_, nullptr);
     if (fd_ >= 0) ::close(fd_);
   }
-  bool open(const std::string& device) {
+  // `echo` false: what is typed is not shown (a code, a secret).
+  bool open(const std::string& device, bool echo) {
     fd_ = ::open(device.c_str(), O_RDWR | O_NOCTTY | O_CLOEXEC);
     if (fd_ < 0 || !::isatty(fd_)) return false;
     sigset_t set = interrupting_signals();
@@ -47,7 +48,7 @@ class TtySession {
     if (::tcgetattr(fd_, &old_) != 0) return false;
     saved_ = true;
     termios quiet = old_;
-    quiet.c_lflag &= ~static_cast<tcflag_t>(ECHO | ECHOE | ECHOK);
+    if (!echo) quiet.c_lflag &= ~static_cast<tcflag_t>(ECHO | ECHOE | ECHOK);
     quiet.c_lflag |= ECHONL | ICANON;  // Enter still moves to a new line
     // TCSAFLUSH drops typed-ahead input, which was typed while it would still have been echoed.
     return ::tcsetattr(fd_, TCSAFLUSH, &quiet) == 0;
@@ -75,8 +76,10 @@ bool write_all(int fd, const std::string& s) {
 
 enum class ReadOutcome { kLine, kEof, kTimeout, kInterrupted, kError };
 
-// Reads one line (without its newline) before `deadline`, checking for pending signals as it waits.
-ReadOutcome read_line(int fd, std::chrono::steady_clock::time_point deadline, std::string& line) {
+// Reads one line (without its newline, at most `max` bytes kept) before `deadline`, checking for
+// pending signals as it waits.
+ReadOutcome read_line(int fd, std::chrono::steady_clock::time_point deadline, std::string& line,
+                      size_t max = 64) {
   line.clear();
   for (;;) {
     if (interrupt_pending()) return ReadOutcome::kInterrupted;
@@ -98,7 +101,7 @@ ReadOutcome read_line(int fd, std::chrono::steady_clock::time_point deadline, st
         explicit_bzero(buf, sizeof buf);
         return ReadOutcome::kLine;
       }
-      if (line.size() < 64) line += buf[i];  // a longer line is wrong anyway; do not grow
+      if (line.size() < max) line += buf[i];  // a longer line is wrong anyway; do not grow
     }
     explicit_bzero(buf, sizeof buf);
   }
@@ -123,7 +126,7 @@ Result<std::string> ask_mfa_code(const std::string& profile, const std::string& 
                                  const TtyPromptOptions& opts) {
   const std::string of = " for profile \"" + profile + "\"";
   TtySession tty;
-  if (!tty.open(opts.device))
+  if (!tty.open(opts.device, false))
     return make_error("profile \"" + profile + "\" needs an MFA code, but there is no terminal to ask on",
                       "run cx in a terminal once to enter the code: the MFA session is then "
                       "cached and reused until it expires");
@@ -156,6 +159,36 @@ Result<std::string> ask_mfa_code(const std::string& profile, const std::string& 
   }
   return make_error("no valid MFA code was entered" + of,
                     "enter the 6 digits that " + mfa_serial + " shows");
+}
+
+bool have_tty(const std::string& device) {
+  const int fd = ::open(device.c_str(), O_RDWR | O_NOCTTY | O_CLOEXEC);
+  if (fd < 0) return false;
+  const bool tty = ::isatty(fd);
+  ::close(fd);
+  return tty;
+}
+
+Result<std::string> ask_line(const std::string& prompt, const TtyPromptOptions& opts) {
+  TtySession tty;
+  if (!tty.open(opts.device, true)) return make_error("there is no terminal to ask on");
+  if (!write_all(tty.fd(), prompt)) return make_error("cannot write to the terminal");
+  std::string line;
+  switch (read_line(tty.fd(), std::chrono::steady_clock::now() + opts.timeout, line, 4096)) {
+    case ReadOutcome::kLine:
+      return trim(line);
+    case ReadOutcome::kInterrupted:
+      write_all(tty.fd(), "\n");
+      return make_error("interrupted");
+    case ReadOutcome::kTimeout:
+      write_all(tty.fd(), "\n");
+      return make_error("no answer was typed in time");
+    case ReadOutcome::kEof:
+      return make_error("the terminal closed (end of input)");
+    case ReadOutcome::kError:
+      break;
+  }
+  return make_error("the terminal failed: " + std::string(strerror(errno)));
 }
 
 }  // namespace cx::proc

@@ -22,6 +22,13 @@ struct TtyPromptOptions {
 Result<std::string> ask_mfa_code(const std::string& profile, const std::string& mfa_serial,
                                  const TtyPromptOptions& opts = {});
 
+// True when `device` opens as a terminal.
+bool have_tty(const std::string& device = "/dev/tty");
+
+// Prints `prompt` on the terminal and returns the line typed (echoed, trimmed, up to 4096
+// bytes). Interrupts (Ctrl-C), a timeout and end of input are Errors.
+Result<std::string> ask_line(const std::string& prompt, const TtyPromptOptions& opts = {});
+
 // Returns true when `code` is exactly six ASCII digits.
 bool valid_mfa_code(const std::string& code);
 

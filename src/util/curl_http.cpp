@@ -150,4 +150,29 @@ Result<HttpResponse> CurlHttpClient::send(const HttpRequest& req) {
   return std::move(transfer.response);
 }
 
+Status check_reachable(const std::string& host, int port, std::chrono::milliseconds timeout) {
+  global_init();
+  std::unique_ptr<CURL, decltype(&curl_easy_cleanup)> curl(curl_easy_init(), curl_easy_cleanup);
+  if (!curl) return make_error("cannot start a connection: libcurl failed to initialise");
+  CURL* h = curl.get();
+  const bool v6 = host.find(':') != std::string::npos;
+  const std::string authority = (v6 ? "[" + host + "]" : host) + ":" + std::to_string(port);
+  const std::string url = "http://" + authority + "/";
+  char error_buffer[CURL_ERROR_SIZE] = {};
+  curl_easy_setopt(h, CURLOPT_URL, url.c_str());
+  curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http");
+  curl_easy_setopt(h, CURLOPT_CONNECT_ONLY, 1L);
+  curl_easy_setopt(h, CURLOPT_HTTPPROXYTUNNEL, 1L);
+  curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+  curl_easy_setopt(h, CURLOPT_ERRORBUFFER, error_buffer);
+  curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(timeout.count()));
+  curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, static_cast<long>(timeout.count()));
+  const CURLcode rc = curl_easy_perform(h);
+  if (rc != CURLE_OK) {
+    return make_error("cannot reach " + authority + ": " +
+                      (error_buffer[0] ? std::string(error_buffer) : curl_easy_strerror(rc)));
+  }
+  return Ok{};
+}
+
 }  // namespace cx

@@ -8,6 +8,7 @@
 #include <string>
 
 #include "util/http.h"
+#include "util/result.h"
 
 namespace cx {
 
@@ -28,5 +29,11 @@ class CurlHttpClient final : public HttpClient {
  private:
   CurlHttpOptions options_;
 };
+
+// Opens a TCP connection to host:port and closes it again, through the proxy
+// the environment names (as a CONNECT tunnel, as cx's egress proxy goes
+// upstream): whether a session could reach that host at all. `host` is a
+// name or an address (IPv6 without brackets).
+Status check_reachable(const std::string& host, int port, std::chrono::milliseconds timeout);
 
 }  // namespace cx

@@ -42,7 +42,7 @@ cx_write_config() {
       echo "# cx config written by the integration tests"
       for ((i = 0; i < ${#keys[@]}; i++)); do
         # An empty value drops the key (a test of a missing key).
-        [ -n "${vals[$i]}" ] && echo "${keys[$i]}=${vals[$i]}"
+        if [ -n "${vals[$i]}" ]; then echo "${keys[$i]}=${vals[$i]}"; fi
       done
     } >"$file"
   ) || fail "cannot write $file"

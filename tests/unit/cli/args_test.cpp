@@ -99,6 +99,29 @@ TEST(Args, BuildClaudeVersionIsAVersionOrTag) {
         << v;
 }
 
+TEST(Args, InitFlags) {
+  auto inv = ok({"init", "--role", "arn:aws:iam::123456789012:role/R", "--runtime=podman",
+                 "--region", "eu-west-1", "--image", "cx:1", "--profile", "dev", "--yes",
+                 "--force"});
+  EXPECT_EQ(inv.command, Command::Init);
+  EXPECT_EQ(inv.init.role, "arn:aws:iam::123456789012:role/R");
+  EXPECT_EQ(inv.init.runtime, "podman");
+  EXPECT_EQ(inv.init.region, "eu-west-1");
+  EXPECT_EQ(inv.init.image, "cx:1");
+  EXPECT_EQ(inv.init.profile, "dev");
+  EXPECT_TRUE(inv.init.yes);
+  EXPECT_TRUE(inv.init.force);
+  EXPECT_TRUE(ok({"init", "-y"}).init.yes);
+  EXPECT_FALSE(ok({"init"}).init.role.has_value());
+  EXPECT_EQ(err({"init", "--role"}), "--role needs a value");
+  EXPECT_EQ(err({"init", "--rolee", "x"}), "cx init: unknown option \"--rolee\"");
+}
+
+TEST(Args, DoctorTakesNoArguments) {
+  EXPECT_EQ(ok({"doctor"}).command, Command::Doctor);
+  EXPECT_EQ(err({"doctor", "--fix"}), "cx doctor takes no arguments");
+}
+
 TEST(Args, SymlinkDirectory) {
   EXPECT_FALSE(ok({"symlink"}).dir.has_value());
   EXPECT_EQ(ok({"symlink", "/opt/bin"}).dir, "/opt/bin");

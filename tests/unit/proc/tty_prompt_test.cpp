@@ -207,6 +207,30 @@ TEST(TtyPrompt, NoTerminal) {
   }
 }
 
+TEST(TtyPrompt, AskLineEchoesAndTrims) {
+  Pty pty;
+  ASSERT_TRUE(pty.ok());
+  EXPECT_TRUE(have_tty(pty.path()));
+  EXPECT_FALSE(have_tty("/dev/null"));
+  std::optional<Result<std::string>> got;
+  std::thread t([&] { got = ask_line("Region [us-east-1]: ", {.device = pty.path(), .timeout = 10s}); });
+  EXPECT_THAT(pty.read_until("Region [us-east-1]: "), HasSubstr("Region [us-east-1]: "));
+  EXPECT_TRUE(pty.echo_on());  // what is typed here is shown
+  pty.type("  eu-west-1 \n");
+  t.join();
+  ASSERT_TRUE(got->ok()) << got->error().message;
+  EXPECT_EQ(**got, "eu-west-1");
+  EXPECT_THAT(pty.read_until("eu-west-1", 1s), HasSubstr("eu-west-1"));  // echoed
+
+  auto eof = std::thread([&] { got = ask_line("x: ", {.device = pty.path(), .timeout = 10s}); });
+  pty.read_until("x: ");
+  pty.type("\x04");
+  eof.join();
+  ASSERT_FALSE(got->ok());
+  EXPECT_THAT(got->error().message, HasSubstr("end of input"));
+  EXPECT_FALSE(ask_line("x: ", {.device = "/dev/null"}).ok());
+}
+
 TEST(TtyPrompt, ValidCodesAreSixDigits) {
   EXPECT_TRUE(valid_mfa_code("000000"));
   EXPECT_TRUE(valid_mfa_code("987654"));

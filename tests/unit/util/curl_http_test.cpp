@@ -225,5 +225,30 @@ TEST_F(CurlHttpTest, UnreadableCaBundleIsATlsErrorWithAHint) {
   EXPECT_NE(res.error().hint.find("CX_EXTRA_CA_CERTS"), std::string::npos);
 }
 
+TEST(CheckReachable, ListeningPortAndClosedPort) {
+  // A listening socket completes the TCP handshake from its backlog: no accept needed.
+  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ASSERT_EQ(::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
+  ASSERT_EQ(::listen(fd, 4), 0);
+  socklen_t len = sizeof addr;
+  ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
+  const int port = ntohs(addr.sin_port);
+  auto ok = check_reachable("127.0.0.1", port, std::chrono::seconds(5));
+  EXPECT_TRUE(ok.ok()) << ok.error().message;
+  ::close(fd);  // nothing listens there now
+  auto refused = check_reachable("127.0.0.1", port, std::chrono::seconds(5));
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.error().message.rfind("cannot reach 127.0.0.1:" + std::to_string(port) + ": ", 0),
+            0u)
+      << refused.error().message;
+  auto v6 = check_reachable("::1", port, std::chrono::seconds(5));
+  ASSERT_FALSE(v6.ok());
+  EXPECT_EQ(v6.error().message.rfind("cannot reach [::1]:" + std::to_string(port) + ": ", 0), 0u)
+      << v6.error().message;
+}
+
 }  // namespace
 }  // namespace cx
