@@ -21,6 +21,19 @@ runtime::Runtime resolve_runtime_or_die(const config::Settings& s, int exit_code
   return unwrap(runtime::resolve_runtime(s.runtime, runtime::system_host_probe()), exit_code);
 }
 
+Status check_allow_hosts(const config::Settings& s) {
+  for (const std::string& entry : s.allow_hosts) {
+    auto e = broker::parse_allow_entry(entry);
+    if (!e) return make_error(s.allow_hosts_where + ": " + e.error().message, e.error().hint);
+  }
+  return Ok{};
+}
+
+Result<broker::Allowlist> egress_allowlist(const config::Settings& s, const std::string& region) {
+  if (auto ok = check_allow_hosts(s); !ok) return ok.error();
+  return broker::Allowlist::make(region, s.allow_hosts);
+}
+
 void require_image(const runtime::Runtime& rt, const std::string& tag, int exit_code) {
   auto r = proc::capture({.argv = runtime::image_exists_argv(rt, tag)});
   if (!r) throw Fatal(r.error(), exit_code);

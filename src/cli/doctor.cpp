@@ -245,7 +245,7 @@ void check_egress(Report& r, const config::Settings& s, const std::string& regio
                   const Endpoint& ep) {
   const std::string where = ep.host + ":" + std::to_string(ep.port);
   if (s.network == config::NetworkMode::kAllowlist) {
-    auto allow = broker::Allowlist::make(region, s.allow_hosts);
+    auto allow = egress_allowlist(s, region);
     if (!allow) {
       r.fail("egress", allow.error());
       return;
@@ -282,6 +282,8 @@ int cmd_doctor() {
     r.fail("config", path.error());
   } else if (auto s = config::load_settings(*path, env); !s) {
     r.fail("config", s.error());
+  } else if (auto hosts = check_allow_hosts(*s); !hosts) {
+    r.fail("config", hosts.error());
   } else {
     settings = std::move(*s);
     r.pass("config", *path);

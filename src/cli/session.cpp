@@ -129,6 +129,7 @@ int cmd_session(const Invocation& inv) {
                  "cx: warning: CX_NETWORK=open: the agent can reach any host the runtime's network "
                  "reaches\n");
 
+  unwrap(check_allow_hosts(s), kStart);
   runtime::Runtime rt = resolve_runtime_or_die(s, kStart);
   std::string home = env_value(env, "HOME").value_or("");
   std::error_code ec;
@@ -155,7 +156,7 @@ int cmd_session(const Invocation& inv) {
     region = source->region();
   }
   auto allow = unwrap(
-      broker::Allowlist::make(region == "<region>" ? "us-east-1" : region, s.allow_hosts), kStart);
+      egress_allowlist(s, region == "<region>" ? "us-east-1" : region), kStart);
 
   const std::uint64_t rnd = random64();
   const std::string id = hex(rnd, 16);

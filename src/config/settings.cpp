@@ -272,10 +272,10 @@ class Builder {
 
   Status lists() {
     if (const Assignment* a = optional("CX_ALLOW_HOSTS")) {
-      for (std::string& entry : split_list(a->value)) {
-        if (auto st = check_host_entry(entry); !st) return at(*a, st.error());
-        s_.allow_hosts.push_back(std::move(entry));
-      }
+      // broker::parse_allow_entry is the one parser of the entries; errors
+      // about them name this place.
+      for (std::string& entry : split_list(a->value)) s_.allow_hosts.push_back(std::move(entry));
+      s_.allow_hosts_where = file().where(*a);
     }
     if (const Assignment* a = optional("CX_MOUNTS")) {
       auto entries = split_shell_words(a->value);

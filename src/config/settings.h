@@ -56,6 +56,7 @@ struct Settings {
   CredentialsMode credentials = CredentialsMode::kBroker;
   NetworkMode network = NetworkMode::kAllowlist;
   std::vector<std::string> allow_hosts;  // entries as written: host, *.suffix, host:port
+  std::string allow_hosts_where;         // FILE:LINE:COL of CX_ALLOW_HOSTS, for errors
   PersistMode persist = PersistMode::kProject;
   std::optional<std::string> extra_ca_certs;  // absolute path of a readable PEM file
   std::vector<Mount> mounts;

@@ -1,6 +1,5 @@
 #include "config/validators.h"
 
-#include <arpa/inet.h>
 
 #include <algorithm>
 #include <charconv>
@@ -33,23 +32,6 @@ std::vector<std::string_view> split(std::string_view s, char sep) {
     if (p == std::string_view::npos) return parts;
     start = p + 1;
   }
-}
-
-bool is_hostname(std::string_view host) {
-  if (host.empty() || host.size() > 253) return false;
-  for (std::string_view label : split(host, '.')) {
-    if (label.empty() || label.size() > 63) return false;
-    if (label.front() == '-' || label.back() == '-') return false;
-    if (!all_of(label, [](char c) { return is_alnum(c) || c == '-'; })) return false;
-  }
-  return true;
-}
-
-bool is_port(std::string_view s) {
-  int port = 0;
-  auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), port);
-  return !s.empty() && ec == std::errc() && end == s.data() + s.size() && s[0] != '+' &&
-         port >= 1 && port <= 65535;
 }
 
 constexpr std::string_view kArnExample = "arn:aws:iam::123456789012:role/ClaudeCode";
@@ -148,62 +130,6 @@ Status check_region(std::string_view value) {
   if (std::regex_match(value.begin(), value.end(), region)) return Ok{};
   return make_error("AWS_REGION `" + std::string(value) + "` is not a region name",
                     "e.g. AWS_REGION=us-east-1, or remove the line to use the profile's region");
-}
-
-Status check_host_entry(std::string_view entry) {
-  const std::string e(entry);
-  const std::string hint = "entries look like example.com, *.example.com or example.com:8443";
-  if (e.find("://") != std::string::npos) {
-    return make_error("CX_ALLOW_HOSTS entry `" + e + "` has a scheme; list hosts only", hint);
-  }
-  if (e.find('/') != std::string::npos) {
-    return make_error("CX_ALLOW_HOSTS entry `" + e + "` has a path; list hosts only", hint);
-  }
-  if (e == "*" || e.starts_with("*:")) {
-    return make_error("CX_ALLOW_HOSTS entry `" + e + "` would allow every host",
-                      "use CX_NETWORK=open to turn the allowlist off");
-  }
-  std::string_view host = entry;
-  std::string_view port;
-  if (host.starts_with('[')) {
-    const size_t close = host.find(']');
-    if (close == std::string_view::npos) {
-      return make_error("CX_ALLOW_HOSTS entry `" + e + "` has no closing `]`", hint);
-    }
-    const std::string inner(host.substr(1, close - 1));
-    in6_addr addr{};
-    if (inet_pton(AF_INET6, inner.c_str(), &addr) != 1) {
-      return make_error("CX_ALLOW_HOSTS entry `" + e + "` is not a valid IPv6 address", hint);
-    }
-    const std::string_view rest = host.substr(close + 1);
-    if (!rest.empty()) {
-      if (!rest.starts_with(':') || !is_port(rest.substr(1))) {
-        return make_error("CX_ALLOW_HOSTS entry `" + e + "` has an invalid port (1-65535)", hint);
-      }
-    }
-    return Ok{};
-  }
-  const size_t colon = host.find(':');
-  if (colon != std::string_view::npos) {
-    if (host.find(':', colon + 1) != std::string_view::npos) {
-      return make_error("CX_ALLOW_HOSTS entry `" + e + "` has more than one `:`",
-                        "write an IPv6 address in brackets, e.g. [::1]:8080");
-    }
-    port = host.substr(colon + 1);
-    host = host.substr(0, colon);
-    if (!is_port(port)) {
-      return make_error("CX_ALLOW_HOSTS entry `" + e + "` has an invalid port (1-65535)", hint);
-    }
-  }
-  if (host.starts_with("*.")) host.remove_prefix(2);
-  if (host.find('*') != std::string_view::npos) {
-    return make_error("CX_ALLOW_HOSTS entry `" + e + "` has a `*` that is not a leading `*.`",
-                      hint);
-  }
-  if (!is_hostname(host)) {
-    return make_error("CX_ALLOW_HOSTS entry `" + e + "` is not a valid host name", hint);
-  }
-  return Ok{};
 }
 
 Status check_external_id(std::string_view value) {

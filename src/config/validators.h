@@ -22,9 +22,6 @@ Status check_role_arn(std::string_view value);
 // Checks AWS_REGION has the shape of a region name such as us-east-1.
 Status check_region(std::string_view value);
 
-// Checks one CX_ALLOW_HOSTS entry: host, *.suffix, host:port, [v6]:port.
-Status check_host_entry(std::string_view entry);
-
 // Checks CX_EXTERNAL_ID against the AssumeRole ExternalId constraints.
 Status check_external_id(std::string_view value);
 

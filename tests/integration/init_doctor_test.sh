@@ -185,6 +185,8 @@ dead=$(_bedrock_free_port 127.0.0.2) || fail "no free port on 127.0.0.2"
 each_failure egress "cannot reach 127.0.0.2:$dead" ANTHROPIC_BEDROCK_BASE_URL="http://127.0.0.2:$dead" \
   CX_ALLOW_HOSTS="127.0.0.2:$dead"
 each_failure runtime "" RUNTIME="$TEST_TMP/no/such/podman"
+each_failure config ".claude-exec:" CX_ALLOW_HOSTS="'github.com *.internal'"
+assert_contains "$(doctor_line config)" 'CX_ALLOW_HOSTS entry "*.internal"' "the config line"
 doctor_line image | grep -q '^- image: not checked' || fail "the image was checked without a runtime"
 
 docker_doctor() {

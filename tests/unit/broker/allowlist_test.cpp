@@ -190,6 +190,27 @@ TEST(Allowlist, EntryErrorsNameTheEntry) {
   }
 }
 
+// The one parser of CX_ALLOW_HOSTS (config only splits the list): what a user writes.
+TEST(Allowlist, EntriesAUserWrites) {
+  for (const char* h :
+       {"example.com", "localhost", "a-b.example.com", "*.example.com", "*.corp.internal",
+        "example.com:8443", "*.example.com:1", "10.0.0.1:8080", "127.0.0.1", "[::1]", "[::1]:8080",
+        "[fd00::1]:443", "Example.COM", "x.y:65535", "bücher.example", "*.bücher.example"}) {
+    auto e = parse_allow_entry(h);
+    EXPECT_TRUE(e.ok()) << h << ": " << (e.ok() ? "" : e.error().message);
+  }
+  for (const std::string& h :
+       {std::string("example.com/path"), std::string("*:443"), std::string("[nope]:80"),
+        std::string("-bad.example.com"), std::string("bad-.example.com"),
+        std::string(".example.com"), std::string("a..b"),
+        std::string(64, 'a') + ".com"}) {
+    auto e = parse_allow_entry(h);
+    ASSERT_FALSE(e.ok()) << h;
+    EXPECT_EQ(e.error().message.rfind("CX_ALLOW_HOSTS entry \"" + h + "\": ", 0), 0u)
+        << e.error().message;
+  }
+}
+
 TEST(Allowlist, EntryErrorKeepsTheMessageOnOneLine) {
   auto e = parse_allow_entry("evil.com\r\nX: y");
   ASSERT_FALSE(e.ok());

@@ -111,50 +111,6 @@ TEST(Validators, Regions) {
   }
 }
 
-TEST(Validators, HostEntriesAccepted) {
-  for (const char* h :
-       {"example.com", "localhost", "a-b.example.com", "*.example.com", "*.internal",
-        "example.com:8443", "*.example.com:1", "10.0.0.1:8080", "127.0.0.1", "[::1]", "[::1]:8080",
-        "[fd00::1]:443", "Example.COM", "x.y:65535"}) {
-    EXPECT_TRUE(check_host_entry(h).ok()) << h << ": " << message(check_host_entry(h));
-  }
-}
-
-TEST(Validators, HostEntriesRefused) {
-  struct {
-    const char* entry;
-    const char* why;
-  } cases[] = {
-      {"https://example.com", "has a scheme"},
-      {"example.com/path", "has a path"},
-      {"*", "would allow every host"},
-      {"*:443", "would allow every host"},
-      {"foo.*.com", "not a leading `*.`"},
-      {"*example.com", "not a leading `*.`"},
-      {"example.com:0", "invalid port"},
-      {"example.com:65536", "invalid port"},
-      {"example.com:", "invalid port"},
-      {"example.com:+1", "invalid port"},
-      {"example.com:http", "invalid port"},
-      {"::1", "more than one `:`"},
-      {"[::1", "no closing `]`"},
-      {"[nope]:80", "not a valid IPv6 address"},
-      {"[::1]80", "invalid port"},
-      {"-bad.example.com", "not a valid host name"},
-      {"bad-.example.com", "not a valid host name"},
-      {"a..b", "not a valid host name"},
-      {".example.com", "not a valid host name"},
-      {"under_score.com", "not a valid host name"},
-      {"*.", "not a valid host name"},
-  };
-  for (const auto& c : cases) {
-    EXPECT_THAT(message(check_host_entry(c.entry)), HasSubstr(c.why)) << c.entry;
-  }
-  EXPECT_THAT(message(check_host_entry(std::string(64, 'a') + ".com")),
-              HasSubstr("not a valid host name"));
-  EXPECT_THAT(check_host_entry("*").error().hint, HasSubstr("CX_NETWORK=open"));
-}
-
 TEST(Validators, ExternalId) {
   EXPECT_TRUE(check_external_id("ab").ok());
   EXPECT_TRUE(check_external_id("Ext-Id_1+=,.@:/").ok());
