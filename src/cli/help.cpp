@@ -1,6 +1,7 @@
 #include <cstdio>
 
 #include "cli/commands.h"
+#include "runtime/build_command.h"
 
 namespace cx::cli {
 
@@ -42,7 +43,8 @@ exit status: claude's own; 128+N if killed by signal N; 125 if cx failed before 
 }
 
 int cmd_version() {
-  std::printf("cx %s\n", CX_VERSION);
+  // The recipe is what `cx build` labels the image with (cx.image-recipe).
+  std::printf("cx %s (image recipe %s)\n", CX_VERSION, runtime::image_recipe().c_str());
   return 0;
 }
 

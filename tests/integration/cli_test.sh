@@ -18,7 +18,8 @@ cd "$TEST_TMP" || fail "cd $TEST_TMP"
 for a in version --version; do
   cx_run_capture "" "$HOME_DIR" $a
   assert_rc 0 "cx $a"
-  [[ "$RUN_OUT" =~ [0-9]+\.[0-9]+ ]] || fail "cx $a prints no version number: [$RUN_OUT]"
+  [[ "$RUN_OUT" =~ ^cx\ [0-9]+\.[0-9]+\.[0-9]+\ \(image\ recipe\ [0-9a-f]{16}\)$ ]] ||
+    fail "cx $a prints no version and image recipe: [$RUN_OUT]"
   [ -z "$RUN_ERR" ] || fail "cx $a wrote to stderr: [$RUN_ERR]"
 done
 version_out=$RUN_OUT

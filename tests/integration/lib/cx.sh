@@ -5,8 +5,8 @@
 #
 # The session image is expensive (cx build downloads Claude Code, minutes), so it is built once per
 # runtime and shared by every test and by scripts/demo: tag CX_ITEST_IMAGE, guarded by a lock under
-# CX_TEST_STATE, and reused while a stamp file says it was built from the Containerfile the cx under
-# test embeds (see cx_image_ensure).
+# CX_TEST_STATE, and reused while a stamp file says it was built from the recipe (Containerfile and
+# entrypoint) the cx under test embeds (see cx_image_ensure).
 
 CX_ITEST_IMAGE=${CX_ITEST_IMAGE:-localhost/cx-itest:latest}
 # Not the cxtest user's HOME PATH of run_as_user alone: root also needs sbin for podman's helpers.
@@ -116,18 +116,14 @@ cx_assert_one_error() {
 
 # --- the shared session image ------------------------------------------------------------------
 
-# cx_image_hash: print a hash of what the session image is built from: the Containerfile cx embeds
-# (`cx build --print`) and the entrypoint next to it in the checkout (cx does not print that one).
+# cx_image_hash: print the image recipe of the cx under test (`cx version`: a digest of the
+# Containerfile and entrypoint it embeds, which cx build puts in the image's cx.image-recipe label)
+# with a digest of the test CA bundle that the build trusts.
 cx_image_hash() {
-  local home
-  home=$(new_home)
-  local rt=podman
-  [ -n "${CX_SKIP_PODMAN:-}" ] && [ -n "${CX_TEST_DOCKER:-}" ] && rt=$CX_TEST_DOCKER
-  cx_write_config "$home/.claude-exec" RUNTIME="$rt"
-  {
-    cx_env "" "$home" "$CX_BIN" build --print || return 1
-    cat "$CX_SOURCE_DIR/src/runtime/image/entrypoint.sh" 2>/dev/null
-  } | sha256sum | cut -d' ' -f1
+  local recipe
+  recipe=$("$CX_BIN" version | sed -n 's/.*(image recipe \([0-9a-f]*\)).*/\1/p')
+  [ -n "$recipe" ] || return 1
+  echo "$recipe-$(cat "${CX_TEST_CA:-/dev/null}" 2>/dev/null | sha256sum | cut -c1-16)"
 }
 
 # _cx_image_id RUNTIME [USER]: print the image id of CX_ITEST_IMAGE in RUNTIME's storage (as USER).
@@ -149,7 +145,7 @@ _cx_image_fresh() {
 # _cx_image_build RT HASH STAMP: cx build with RUNTIME=RT (podman, or the docker client path) as
 # the current user; writes "HASH ID" to STAMP.
 _cx_image_build() {
-  local rt=$1 hash=$2 stamp=$3 home log t0=$SECONDS id
+  local rt=$1 hash=$2 stamp=$3 home log t0=$SECONDS id label
   log="$CX_TEST_STATE/cx-itest-build-$(basename "$rt").log"
   home=$(new_home)
   cx_write_config "$home/.claude-exec" RUNTIME="$rt"
@@ -158,6 +154,9 @@ _cx_image_build() {
     fail "cx build with $rt failed: $(grep -E '^cx: |rror' "$log" | tail -n 3)"
   fi
   id=$(_cx_image_id "$rt") || fail "cx build succeeded but $rt has no $CX_ITEST_IMAGE"
+  label=$("$rt" image inspect --format '{{index .Config.Labels "cx.image-recipe"}}' "$CX_ITEST_IMAGE")
+  [ "$label" = "${hash%%-*}" ] ||
+    fail "cx build labelled $CX_ITEST_IMAGE cx.image-recipe=[$label], not this cx's [${hash%%-*}]"
   echo "$hash $id" >"$stamp"
   echo "note: cx build ($rt) took $((SECONDS - t0)) s" >&2
 }
@@ -174,7 +173,7 @@ cx_image_ensure() {
   [ -n "${CX_TEST_STATE:-}" ] || skip "CX_TEST_STATE is not set (run scripts/test-env.sh)"
   [ "$kind" = docker ] && require_docker
   if [ "$kind" != docker ] || [ -z "${CX_SKIP_PODMAN:-}" ]; then require_podman; fi
-  hash=$(cx_image_hash) || fail "cx build --print failed"
+  hash=$(cx_image_hash) || fail "cx version printed no image recipe: $("$CX_BIN" version 2>&1)"
   exec {_cx_lock_fd}>"$lock" || fail "cannot open $lock"
   flock "$_cx_lock_fd" || fail "cannot lock $lock"
 
