@@ -7,6 +7,7 @@
 #include <fstream>
 
 #include "config/validators.h"
+#include "proc/capture.h"
 
 namespace cx::runtime {
 namespace {
@@ -40,6 +41,11 @@ HostProbe system_host_probe() {
   probe.euid = ::geteuid();
   probe.is_executable = system_is_executable;
   probe.selinux_enforcing = [] { return read_selinux_enforcing(); };
+  probe.docker_rootless = [](const std::string& docker) {
+    auto r = proc::capture({.argv = {docker, "info", "--format", "{{json .SecurityOptions}}"},
+                            .timeout = std::chrono::seconds(15)});
+    return r && r->exit_code == 0 && r->out.find("name=rootless") != std::string::npos;
+  };
   return probe;
 }
 
@@ -82,8 +88,12 @@ Result<Runtime> resolve_runtime(std::string_view configured, const HostProbe& pr
     }
   }
   // A non-root podman or nerdctl always runs rootless; a non-root docker
-  // client usually talks to a rootful daemon.
-  rt.rootless = rt.kind != RuntimeKind::kDocker && probe.euid != 0;
+  // client usually talks to a rootful daemon (the docker group), but may
+  // talk to a rootless one (DOCKER_HOST, a context), which only it can tell.
+  if (rt.kind != RuntimeKind::kDocker)
+    rt.rootless = probe.euid != 0;
+  else
+    rt.rootless = probe.euid != 0 && probe.docker_rootless && probe.docker_rootless(rt.path);
   rt.selinux_enforcing = probe.selinux_enforcing ? probe.selinux_enforcing() : false;
   return rt;
 }

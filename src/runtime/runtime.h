@@ -19,9 +19,8 @@ using config::RuntimeKind;
 struct Runtime {
   std::string path;  // the binary to execute, absolute or as configured with a slash
   RuntimeKind kind = RuntimeKind::kDocker;
-  // Containers live in a user namespace owned by the calling user (podman or
-  // nerdctl run by a non-root user). Rootless docker is not detected yet:
-  // docker is always treated as rootful.
+  // Containers live in a user namespace owned by the calling user: podman or
+  // nerdctl run by a non-root user, or a rootless docker daemon (asked).
   bool rootless = false;
   bool selinux_enforcing = false;  // bind mounts need a relabel option
 };
@@ -32,6 +31,8 @@ struct HostProbe {
   uid_t euid = 0;
   std::function<bool(const std::string& path)> is_executable;
   std::function<bool()> selinux_enforcing;
+  // Whether the daemon the docker client at this path talks to runs rootless.
+  std::function<bool(const std::string& docker)> docker_rootless;
 };
 
 // Returns a probe of this process's environment and the real file system.

@@ -119,6 +119,18 @@ TEST(RunArgv, NerdctlHasNoSelinuxRelabel) {
                            kImageAndCommand}));
 }
 
+TEST(RunArgv, RootlessDockerRunsAsTheNamespacesRoot) {
+  // The daemon's user namespace maps its root to the user: files in /src stay the user's.
+  auto argv = run_argv(runtime(RuntimeKind::kDocker, "/usr/bin/docker", true), spec());
+  ASSERT_TRUE(argv.ok()) << argv.error().message;
+  EXPECT_EQ(*argv, concat({head("/usr/bin/docker"),
+                           kHardening,
+                           {"--user", "0:0", "--network", "none"},
+                           {"-v", "/home/u/proj:/src"},
+                           kTail,
+                           kImageAndCommand}));
+}
+
 TEST(RunArgv, RootlessNerdctlRunsAsTheNamespacesRoot) {
   auto argv = run_argv(runtime(RuntimeKind::kNerdctl, "/usr/local/bin/nerdctl", true), spec());
   ASSERT_TRUE(argv.ok()) << argv.error().message;

@@ -71,6 +71,20 @@ TEST(ResolveRuntime, RootlessWhenPodmanOrNerdctlRunByAUser) {
   EXPECT_TRUE(resolve_runtime("nerdctl", fake_probe({"/usr/bin/nerdctl"}, 1000))->rootless);
   EXPECT_FALSE(resolve_runtime("docker", fake_probe({"/usr/bin/docker"}, 1000))->rootless);
   EXPECT_FALSE(resolve_runtime("podman", fake_probe({"/usr/bin/podman"}, 0))->rootless);
+  // docker: the daemon decides, and only a non-root user's daemon is asked about.
+  auto probe = fake_probe({"/usr/bin/docker"}, 1000);
+  std::string asked;
+  probe.docker_rootless = [&asked](const std::string& docker) {
+    asked = docker;
+    return true;
+  };
+  EXPECT_TRUE(resolve_runtime("docker", probe)->rootless);
+  EXPECT_EQ(asked, "/usr/bin/docker");
+  probe.docker_rootless = [](const std::string&) { return false; };
+  EXPECT_FALSE(resolve_runtime("docker", probe)->rootless);
+  probe.euid = 0;
+  probe.docker_rootless = [](const std::string&) -> bool { ADD_FAILURE() << "root was asked"; return true; };
+  EXPECT_FALSE(resolve_runtime("docker", probe)->rootless);
 }
 
 TEST(ResolveRuntime, AsksTheSelinuxProbe) {
