@@ -21,7 +21,8 @@ _cxenv_sourced=0
 
 _cxenv_vars=(CX_TEST_ENV CX_TEST_STATE CONTAINERS_CONF CX_TEST_DOCKER CX_TEST_IMAGE_PODMAN
   CX_TEST_IMAGE_DOCKER CX_TEST_USER CX_TEST_CA CX_TEST_PYTHON CX_SKIP_PODMAN
-  CX_SKIP_ROOTLESS_PODMAN CX_SKIP_DOCKER CX_SKIP_USER CX_SKIP_MOTO)
+  CX_SKIP_ROOTLESS_PODMAN CX_SKIP_DOCKER CX_SKIP_USER CX_SKIP_MOTO CX_TEST_DOCKER_ROOTLESS_HOST
+  CX_SKIP_ROOTLESS_DOCKER)
 
 _cxenv_say() {
   if [ "$_cxenv_sourced" = 1 ]; then echo "test-env: $*"; else echo "test-env: $*" >&2; fi
@@ -252,6 +253,50 @@ _cxenv_rootless_podman() {
   unset -f _cxenv_as_user
 }
 
+# A rootless docker daemon of CX_TEST_USER (dockerd-rootless.sh from docker.io, rootlesskit),
+# with the host's network namespace and no bridge or iptables: this machine gives an unprivileged
+# user no /dev/net/tun for slirp4netns. Sessions in allowlist mode need no container network.
+_cxenv_rootless_docker() {
+  if [ -n "${CX_SKIP_DOCKER:-}" ]; then
+    _cxenv_skip CX_SKIP_ROOTLESS_DOCKER "docker unavailable: $CX_SKIP_DOCKER"
+    return
+  fi
+  if [ -z "${CX_TEST_USER:-}" ] || [ "$_cxenv_is_root" != 1 ]; then
+    _cxenv_skip CX_SKIP_ROOTLESS_DOCKER "a rootless dockerd needs the test user and root to set it up"
+    return
+  fi
+  local script=/usr/share/docker.io/contrib/dockerd-rootless.sh uid home run log i
+  if [ ! -x "$script" ] || ! command -v rootlesskit >/dev/null 2>&1; then
+    _cxenv_skip CX_SKIP_ROOTLESS_DOCKER "$script or rootlesskit is missing (scripts/bootstrap installs docker.io and rootlesskit)"
+    return
+  fi
+  uid=$(id -u "$CX_TEST_USER")
+  home=$(getent passwd "$CX_TEST_USER" | cut -d: -f6)
+  run=/run/user/$uid
+  log=$CX_TEST_STATE/dockerd-rootless.log
+  mkdir -p "$run" && chown "$CX_TEST_USER:" "$run" && chmod 0700 "$run"
+  _cxenv_rd() {
+    (cd / && runuser -u "$CX_TEST_USER" -- env -i HOME="$home" USER="$CX_TEST_USER" \
+      PATH=/usr/local/bin:/usr/bin:/usr/sbin:/bin:/sbin XDG_RUNTIME_DIR="$run" "$@")
+  }
+  if ! _cxenv_rd docker -H "unix://$run/docker.sock" info >/dev/null 2>&1; then
+    _cxenv_rd DOCKERD_ROOTLESS_ROOTLESSKIT_NET=host DOCKERD_ROOTLESS_ROOTLESSKIT_PORT_DRIVER=none \
+      setsid "$script" --iptables=false --bridge=none </dev/null >>"$log" 2>&1 &
+    for ((i = 0; i < 300; i++)); do
+      _cxenv_rd docker -H "unix://$run/docker.sock" info >/dev/null 2>&1 && break
+      sleep 0.1
+    done
+  fi
+  if _cxenv_rd docker -H "unix://$run/docker.sock" info --format '{{json .SecurityOptions}}' 2>/dev/null |
+    grep -q 'name=rootless'; then
+    export CX_TEST_DOCKER_ROOTLESS_HOST=unix://$run/docker.sock
+    _cxenv_say "rootless docker: $CX_TEST_USER's daemon at $CX_TEST_DOCKER_ROOTLESS_HOST"
+  else
+    _cxenv_skip CX_SKIP_ROOTLESS_DOCKER "rootless dockerd for $CX_TEST_USER did not start: $(_cxenv_last_line "$log")"
+  fi
+  unset -f _cxenv_rd
+}
+
 _cxenv_ca() {
   local ca=/etc/ssl/certs/ca-certificates.crt
   if [ -s "$ca" ]; then
@@ -303,6 +348,7 @@ _cxenv_podman_image
 _cxenv_docker_image
 _cxenv_user
 _cxenv_rootless_podman
+_cxenv_rootless_docker
 _cxenv_ca
 _cxenv_moto
 _cxenv_save
@@ -310,7 +356,7 @@ _cxenv_say "ready in $((SECONDS - _cxenv_t0)) s"
 
 unset -f _cxenv_say _cxenv_skip _cxenv_last_line _cxenv_init _cxenv_podman _cxenv_docker_client \
   _cxenv_docker _cxenv_base_tar _cxenv_podman_image _cxenv_docker_image _cxenv_subid_add \
-  _cxenv_user _cxenv_rootless_podman _cxenv_ca _cxenv_moto _cxenv_save
+  _cxenv_user _cxenv_rootless_podman _cxenv_rootless_docker _cxenv_ca _cxenv_moto _cxenv_save
 unset _cxenv_root _cxenv_sourced _cxenv_vars _cxenv_t0 _cxenv_is_root _cxenv_tar _cxenv_tar_error \
   _cxenv_tar_done
 true

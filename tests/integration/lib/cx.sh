@@ -126,12 +126,13 @@ cx_image_hash() {
   echo "$recipe-$(cat "${CX_TEST_CA:-/dev/null}" 2>/dev/null | sha256sum | cut -c1-16)"
 }
 
-# _cx_image_id RUNTIME [USER]: print the image id of CX_ITEST_IMAGE in RUNTIME's storage (as USER).
+# _cx_image_id RUNTIME [USER [DOCKER_HOST]]: print the image id of CX_ITEST_IMAGE in RUNTIME's
+# storage (as USER, talking to DOCKER_HOST).
 _cx_image_id() {
-  local rt=$1 user=${2:-}
+  local rt=$1 user=${2:-} host=${3:-}
   if [ -n "$user" ]; then
-    (cd / && run_as_user "$user" CONTAINERS_CONF="${CONTAINERS_CONF:-}" "$rt" image inspect \
-      --format '{{.Id}}' "$CX_ITEST_IMAGE" 2>/dev/null)
+    (cd / && run_as_user "$user" CONTAINERS_CONF="${CONTAINERS_CONF:-}" ${host:+DOCKER_HOST=$host} \
+      "$rt" image inspect --format '{{.Id}}' "$CX_ITEST_IMAGE" 2>/dev/null)
   else
     "$rt" image inspect --format '{{.Id}}' "$CX_ITEST_IMAGE" 2>/dev/null
   fi
@@ -162,8 +163,8 @@ _cx_image_build() {
 }
 
 # cx_image_ensure KIND: make sure CX_ITEST_IMAGE, built from the current Containerfile, is in the
-# storage KIND uses: `podman` (rootful), `docker` (CX_TEST_DOCKER's daemon) or `rootless` (podman
-# of CX_TEST_USER). Built once with cx build (podman; docker builds its own when podman is
+# storage KIND uses: `podman` (rootful), `docker` (CX_TEST_DOCKER's daemon), `rootless` (podman
+# of CX_TEST_USER) or `rootless-docker` (CX_TEST_USER's rootless dockerd). Built once with cx build (podman; docker builds its own when podman is
 # unavailable), then copied: `podman save | docker load` for
 # docker (faster than a second build: no download), `podman save` + `podman load` as the user for
 # rootless (a rootless build cannot reach the network here). Serialised by a lock, so parallel tests
@@ -225,6 +226,23 @@ cx_image_ensure() {
         id=$(_cx_image_id podman "$CX_TEST_USER") || fail "podman load did not make $CX_ITEST_IMAGE for $CX_TEST_USER"
         echo "$hash:$podman_id $id" >"$stamp"
         echo "note: podman save + load as $CX_TEST_USER took $((SECONDS - t0)) s" >&2
+      fi
+      ;;
+    rootless-docker)
+      [ -n "${CX_TEST_DOCKER_ROOTLESS_HOST:-}" ] ||
+        skip "no rootless docker: ${CX_SKIP_ROOTLESS_DOCKER:-scripts/test-env.sh did not set one up}"
+      stamp="$CX_TEST_STATE/cx-itest-rootless-docker-$CX_TEST_USER.stamp"
+      if ! _cx_image_fresh "$stamp" "$hash:$podman_id" \
+        "$(_cx_image_id "$CX_TEST_DOCKER" "$CX_TEST_USER" "$CX_TEST_DOCKER_ROOTLESS_HOST")"; then
+        t0=$SECONDS
+        podman save "$CX_ITEST_IMAGE" | (cd / && run_as_user "$CX_TEST_USER" \
+          DOCKER_HOST="$CX_TEST_DOCKER_ROOTLESS_HOST" "$CX_TEST_DOCKER" load) \
+          >"$CX_TEST_STATE/cx-itest-rootless-docker-load.log" 2>&1 ||
+          fail "podman save | rootless docker load failed: $(tail -n 2 "$CX_TEST_STATE/cx-itest-rootless-docker-load.log")"
+        id=$(_cx_image_id "$CX_TEST_DOCKER" "$CX_TEST_USER" "$CX_TEST_DOCKER_ROOTLESS_HOST") ||
+          fail "rootless docker load did not make $CX_ITEST_IMAGE for $CX_TEST_USER"
+        echo "$hash:$podman_id $id" >"$stamp"
+        echo "note: podman save | rootless docker load took $((SECONDS - t0)) s" >&2
       fi
       ;;
     *) fail "cx_image_ensure: unknown kind $kind" ;;
