@@ -1,16 +1,21 @@
-// `cx init`: write a commented config file. On a terminal it asks for each
-// required value (the default in brackets, Enter keeps it); without one, or
-// with --yes, it takes the flags and the defaults, and needs --role.
+// `cx init`: write the config file, which is .claude-exec.example (compiled
+// into cx) with the user's values. On a terminal it asks for each required
+// value (the default in brackets, Enter keeps it); without one, or with
+// --yes, it takes the flags and the defaults, and needs --role.
 #include <sys/stat.h>
 
 #include <cstdio>
 #include <functional>
+#include <iterator>
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "aws/profile/files.h"
 #include "aws/profile/region.h"
 #include "cli/commands.h"
+#include "cli/init.h"
+#include "config/embedded_example.h"
 #include "config/parser.h"
 #include "config/settings.h"
 #include "config/validators.h"
@@ -99,56 +104,43 @@ bool yes_no(const std::string& question) {
   return *answer == "y" || *answer == "Y" || *answer == "yes";
 }
 
-std::string config_text(const std::string& runtime, const std::string& image,
-                        const std::string& role, const std::string& region,
-                        const std::string& profile) {
-  auto q = [](const std::string& v) { return quote_shell_word(v); };
-  std::string t;
-  t += "# cx (claude-exec) configuration, written by `cx init`.\n";
-  t += "#\n";
-  t += "# cx reads this file and never runs it: KEY=value lines, 'literal' or \"$EXPANDED\"\n";
-  t += "# values, # comments. Keys cx uses (RUNTIME, IMAGE_TAG, AWS_*, CLAUDE_OPTIONS,\n";
-  t += "# CX_*) stay on the host; every other key is passed into the container.\n";
-  t += "# Keep it private (0600) and never put AWS access keys here.\n";
-  t += "# Check it with `cx doctor`; build the image with `cx build`.\n\n";
-  t += "# Container runtime: docker, podman, nerdctl, or an absolute path to one.\n";
-  t += "RUNTIME=" + q(runtime) + "\n\n";
-  t += "# Image that `cx build` builds and `cx` runs.\n";
-  t += "IMAGE_TAG=" + q(image) + "\n\n";
-  t += "# The IAM role the agent gets: its permissions are all the agent can do, and\n";
-  t += "# its trust policy must let AWS_PROFILE's identity assume it.\n";
-  t += "AWS_IAM_ROLE=" + q(role) + "\n\n";
-  t += "# Bedrock region, passed into the container.\n";
-  t += "AWS_REGION=" + q(region) + "\n\n";
-  t += "# Host profile (~/.aws/config) used to assume the role; never passed in.\n";
-  t += (profile == "default" ? "# AWS_PROFILE=default\n\n" : "AWS_PROFILE=" + q(profile) + "\n\n");
-  t += "# Claude Code uses Amazon Bedrock (passed into the container).\n";
-  t += "CLAUDE_CODE_USE_BEDROCK=1\n\n";
-  t += "# Model id or inference profile ARN (passed into the container).\n";
-  t += "# ANTHROPIC_MODEL=us.anthropic.claude-sonnet-4-20250514-v1:0\n\n";
-  t += "# Lifetime of the role's credentials in seconds, 900..43200. Default: 3600.\n";
-  t += "# AWS_SESSION_DURATION=3600\n\n";
-  t += "# broker (a refreshing credential endpoint; default) or env (static variables).\n";
-  t += "# CX_CREDENTIALS=broker\n\n";
-  t += "# allowlist (only Bedrock and CX_ALLOW_HOSTS, through cx's proxy; default) or open.\n";
-  t += "# CX_NETWORK=allowlist\n\n";
-  t += "# Extra hosts the agent may reach: host (port 443), *.suffix, host:port.\n";
-  t += "# CX_ALLOW_HOSTS=\"github.com *.githubusercontent.com\"\n\n";
-  t += "# Claude's state between runs: project (default), shared or none.\n";
-  t += "# CX_PERSIST=project\n\n";
-  t += "# Extra bind mounts HOST:CONTAINER[:ro], and host variables to pass in.\n";
-  t += "# CX_MOUNTS=\"~/.gitconfig:/home/claude/.gitconfig:ro\"\n";
-  t += "# CX_PASS_ENV=\"GITHUB_TOKEN\"\n\n";
-  t += "# PEM bundle of extra CA certificates (TLS-inspecting networks).\n";
-  t += "# CX_EXTRA_CA_CERTS=~/corp-ca.pem\n\n";
-  t += "# AssumeRole: an inline session policy file, an external id, a session name.\n";
-  t += "# CX_SESSION_POLICY=~/.config/cx/session-policy.json\n";
-  t += "# CX_EXTERNAL_ID=my-external-id\n";
-  t += "# CX_ROLE_SESSION_NAME=cx-me\n";
-  return t;
-}
-
 }  // namespace
+
+Result<std::string> init_config_text(const InitValues& v) {
+  const std::string q_profile = v.profile == "default" ? "" : quote_shell_word(v.profile);
+  const struct {
+    const char* line_start;  // the example's line, up to and including its '='
+    std::string value;       // empty: keep the example's line
+  } keys[] = {{"RUNTIME=", quote_shell_word(v.runtime)},
+              {"IMAGE_TAG=", quote_shell_word(v.image)},
+              {"AWS_IAM_ROLE=", quote_shell_word(v.role)},
+              {"AWS_REGION=", quote_shell_word(v.region)},
+              {"# AWS_PROFILE=", q_profile}};
+  std::string out;
+  int found[std::size(keys)] = {};
+  std::string_view text = embedded::config_example;
+  while (!text.empty()) {
+    const size_t nl = text.find('\n');
+    std::string line(text.substr(0, nl));
+    text.remove_prefix(nl == std::string_view::npos ? text.size() : nl + 1);
+    for (size_t i = 0; i < std::size(keys); ++i) {
+      if (!line.starts_with(keys[i].line_start)) continue;
+      ++found[i];
+      if (!keys[i].value.empty()) {
+        std::string key = keys[i].line_start;
+        if (key.starts_with("# ")) key = key.substr(2);  // uncomment
+        line = key + keys[i].value;
+      }
+    }
+    out += line + "\n";
+  }
+  for (size_t i = 0; i < std::size(keys); ++i)
+    if (found[i] != 1)
+      return make_error(std::string("the example config compiled into cx has ") +
+                        std::to_string(found[i]) + " lines starting `" + keys[i].line_start +
+                        "`, not one");
+  return out;
+}
 
 int cmd_init(const Invocation& inv) {
   const EnvLookup env = process_env();
@@ -184,7 +176,9 @@ int cmd_init(const Invocation& inv) {
   const std::string reg = settle(region, interactive);
   const std::string arn = settle(role, interactive);
 
-  const std::string text = config_text(rt, img, arn, reg, prof);
+  const std::string text =
+      unwrap(init_config_text({.runtime = rt, .image = img, .role = arn, .region = reg, .profile = prof}),
+             kExitFailure);
   // What is written must read back as it was meant: a defect here is cx's.
   auto parsed = config::parse_config(text, path, env);
   if (!parsed || !config::build_settings(std::move(*parsed), env))
