@@ -1,0 +1,38 @@
+#include "cli/common.h"
+
+#include <gtest/gtest.h>
+
+namespace cx::cli {
+namespace {
+
+config::Settings with_hosts(std::vector<std::string> hosts) {
+  config::Settings s;
+  s.allow_hosts = std::move(hosts);
+  s.allow_hosts_where = "/home/u/.claude-exec:9:16";
+  return s;
+}
+
+TEST(CheckAllowHosts, UsesTheProxysParserAndNamesTheConfigLine) {
+  EXPECT_TRUE(check_allow_hosts(with_hosts({"a.com", "bücher.example", "*.b.com:8443"})).ok());
+  auto bad = check_allow_hosts(with_hosts({"a.com", "https://b.com"}));
+  ASSERT_FALSE(bad.ok());
+  EXPECT_EQ(bad.error().message.rfind(
+                "/home/u/.claude-exec:9:16: CX_ALLOW_HOSTS entry \"https://b.com\": ", 0),
+            0u)
+      << bad.error().message;
+  EXPECT_FALSE(bad.error().hint.empty());
+  EXPECT_FALSE(check_allow_hosts(with_hosts({"*.internal"})).ok());
+}
+
+TEST(EgressAllowlist, BedrockOfTheRegionAndTheEntries) {
+  auto allow = egress_allowlist(with_hosts({"github.com"}), "eu-west-1");
+  ASSERT_TRUE(allow.ok()) << allow.error().message;
+  auto host = [](const char* h) { return *broker::canonical_host(h); };
+  EXPECT_TRUE(allow->decide(host("bedrock-runtime.eu-west-1.amazonaws.com"), 443).allowed);
+  EXPECT_TRUE(allow->decide(host("github.com"), 443).allowed);
+  EXPECT_FALSE(allow->decide(host("bedrock-runtime.us-east-1.amazonaws.com"), 443).allowed);
+  EXPECT_FALSE(egress_allowlist(with_hosts({"x:0"}), "eu-west-1").ok());
+}
+
+}  // namespace
+}  // namespace cx::cli
