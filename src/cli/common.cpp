@@ -29,10 +29,6 @@ Status check_allow_hosts(const config::Settings& s) {
   return Ok{};
 }
 
-Result<broker::Allowlist> egress_allowlist(const config::Settings& s, const std::string& region) {
-  if (auto ok = check_allow_hosts(s); !ok) return ok.error();
-  return broker::Allowlist::make(region, s.allow_hosts);
-}
 
 void require_image(const runtime::Runtime& rt, const std::string& tag, int exit_code) {
   auto r = proc::capture({.argv = runtime::image_exists_argv(rt, tag)});

@@ -21,9 +21,6 @@ runtime::Runtime resolve_runtime_or_die(const config::Settings& s, int exit_code
 // error names the config line. Sessions call it before asking for credentials.
 Status check_allow_hosts(const config::Settings& s);
 
-// The egress policy of a session in `region`: the Bedrock hosts and
-// CX_ALLOW_HOSTS.
-Result<broker::Allowlist> egress_allowlist(const config::Settings& s, const std::string& region);
 
 // Fails unless `tag` exists in the runtime's local image store.
 void require_image(const runtime::Runtime& rt, const std::string& tag, int exit_code);

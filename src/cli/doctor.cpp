@@ -245,7 +245,8 @@ void check_egress(Report& r, const config::Settings& s, const std::string& regio
                   const Endpoint& ep) {
   const std::string where = ep.host + ":" + std::to_string(ep.port);
   if (s.network == config::NetworkMode::kAllowlist) {
-    auto allow = egress_allowlist(s, region);
+    // The entries passed check_allow_hosts with the config.
+    auto allow = broker::Allowlist::make(region, s.allow_hosts);
     if (!allow) {
       r.fail("egress", allow.error());
       return;

@@ -155,8 +155,9 @@ int cmd_session(const Invocation& inv) {
     creds = unwrap(source->issue(), kStart);
     region = source->region();
   }
+  // The entries were checked above (check_allow_hosts).
   auto allow = unwrap(
-      egress_allowlist(s, region == "<region>" ? "us-east-1" : region), kStart);
+      broker::Allowlist::make(region == "<region>" ? "us-east-1" : region, s.allow_hosts), kStart);
 
   const std::uint64_t rnd = random64();
   const std::string id = hex(rnd, 16);

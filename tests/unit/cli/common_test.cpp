@@ -24,15 +24,5 @@ TEST(CheckAllowHosts, UsesTheProxysParserAndNamesTheConfigLine) {
   EXPECT_FALSE(check_allow_hosts(with_hosts({"*.internal"})).ok());
 }
 
-TEST(EgressAllowlist, BedrockOfTheRegionAndTheEntries) {
-  auto allow = egress_allowlist(with_hosts({"github.com"}), "eu-west-1");
-  ASSERT_TRUE(allow.ok()) << allow.error().message;
-  auto host = [](const char* h) { return *broker::canonical_host(h); };
-  EXPECT_TRUE(allow->decide(host("bedrock-runtime.eu-west-1.amazonaws.com"), 443).allowed);
-  EXPECT_TRUE(allow->decide(host("github.com"), 443).allowed);
-  EXPECT_FALSE(allow->decide(host("bedrock-runtime.us-east-1.amazonaws.com"), 443).allowed);
-  EXPECT_FALSE(egress_allowlist(with_hosts({"x:0"}), "eu-west-1").ok());
-}
-
 }  // namespace
 }  // namespace cx::cli
