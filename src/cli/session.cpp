@@ -26,6 +26,8 @@
 #include "cli/sessions.h"
 #include "config/settings.h"
 #include "proc/capture.h"
+#include "proc/reaper.h"
+#include "proc/signals.h"
 #include "proc/spawn.h"
 #include "proc/supervisor.h"
 #include "runtime/container_contract.h"
@@ -119,6 +121,20 @@ int cmd_session(const Invocation& inv) {
   const EnvLookup env = process_env();
   SystemClock clock;
 
+  // The lifeline first, while cx has a single thread: from here on, however
+  // cx ends (SIGKILL included), the reaper undoes what the session made.
+  std::optional<proc::Reaper> reaper;
+  if (!dry) {
+    reaper.emplace(unwrap(proc::Reaper::start(), kStart));
+    proc::set_child_observer(&*reaper);
+  }
+  struct ObserverReset {
+    ~ObserverReset() { proc::set_child_observer(nullptr); }
+  } observer_reset;
+  // Until the supervisor takes over, SIGINT/SIGTERM/SIGHUP/SIGQUIT end cx at
+  // once (a config that hangs, a slow STS, the MFA prompt).
+  std::optional<proc::ExitOnSignal> exit_on_signal(std::in_place);
+
   config::Settings s = load_config_or_die(kStart);
   if (inv.run.network) s.network = *config::parse_network_mode(*inv.run.network);
   if (inv.run.persist) s.persist = *config::parse_persist_mode(*inv.run.persist);
@@ -131,6 +147,13 @@ int cmd_session(const Invocation& inv) {
 
   unwrap(check_allow_hosts(s), kStart);
   runtime::Runtime rt = resolve_runtime_or_die(s, kStart);
+  if (::getuid() == 0 && !rt.rootless && !s.allow_root) {
+    throw Fatal("cx is running as root with a rootful " + std::string(config::to_string(rt.kind)) +
+                    ": the agent would be root on the host in /src and every mount",
+                kStart,
+                "run cx as your own user (or with rootless podman or docker); to accept it, set "
+                "CX_ALLOW_ROOT=1 in the config");
+  }
   std::string home = env_value(env, "HOME").value_or("");
   std::error_code ec;
   std::string cwd = std::filesystem::current_path(ec).string();
@@ -189,6 +212,7 @@ int cmd_session(const Invocation& inv) {
   if (!dry) {
     broker_dir.emplace(unwrap(TempDir::create("cx-" + id + "-", broker_base(env)), kStart));
     broker_path = broker_dir->path();
+    unwrap(reaper->remove_on_exit(broker_path), kStart);
   }
   spec.mounts.push_back({broker_path, runtime::kBrokerMountPoint, true, true});
 
@@ -199,6 +223,7 @@ int cmd_session(const Invocation& inv) {
     if (state_dir.empty()) {
       fresh_state.emplace(unwrap(TempDir::create("cx-state-" + id + "-"), kStart));
       state_dir = fresh_state->path();
+      unwrap(reaper->remove_on_exit(state_dir), kStart);
     }
     unwrap(prepare_claude_state(state_dir), kStart);
   } else if (state_dir.empty()) {
@@ -254,6 +279,7 @@ int cmd_session(const Invocation& inv) {
   SessionRecord record{id,      ::getpid(), clock.now(), project,         s.aws_iam_role,
                        rt.path, spec.name,  broker_path, creds.expiration};
   RecordGuard record_guard{state, id, true};
+  unwrap(reaper->remove_on_exit(record_path(state, id)), kStart);
   if (auto st = write_record(state, record); !st)
     std::fprintf(stderr, "cx: warning: %s\n", st.error().message.c_str());
 
@@ -291,12 +317,18 @@ int cmd_session(const Invocation& inv) {
                  shell ? "shell" : "claude", project.c_str(), s.aws_iam_role.c_str(),
                  log->path().c_str());
 
+  // If cx dies from here on, the reaper kills the client (as every child cx
+  // started and has not reaped), removes the container and notes in the audit log that the session was cut short.
+  unwrap(reaper->run_on_exit("container", runtime::rm_argv(rt, spec.name)), kStart);
+  unwrap(reaper->audit_on_exit("audit", log->path(), "session_abandoned"), kStart);
   int code;
   {
     proc::TerminalGuard terminal;
+    exit_on_signal.reset();  // signals from here on are the supervisor's to forward
     auto pid = proc::spawn({.argv = argv, .env = client_environment(cenv.vars())});
     if (!pid) throw Fatal(pid.error(), kStart);
     code = proc::supervise(*pid);
+    exit_on_signal.emplace();
   }
   // --rm removes the container before the client returns the command's own
   // exit status (docker's client waits for the removal too). A status of 125
@@ -304,6 +336,7 @@ int cmd_session(const Invocation& inv) {
   // the container may be left, and is removed here. Output is discarded: "no
   // such container" is the usual answer.
   if (code >= 125) (void)proc::capture({.argv = runtime::rm_argv(rt, spec.name)});
+  (void)reaper->forget("container");
   if (vendor) vendor->stop();
   brk.stop();
 
@@ -311,6 +344,7 @@ int cmd_session(const Invocation& inv) {
       std::chrono::duration_cast<std::chrono::seconds>(std::chrono::steady_clock::now() - t0);
   log->write("session_end", {{"exit_status", code}, {"duration_s", elapsed.count()}});
   std::fprintf(stderr, "cx: %s\n", log->summary(elapsed).c_str());
+  (void)reaper->forget("audit");
   return code;
 }
 

@@ -25,6 +25,10 @@ std::string sessions_dir(const EnvLookup& env) {
   return xdg_cx_dir(env, "XDG_STATE_HOME", ".local/state") + "/sessions";
 }
 
+std::string record_path(const std::string& dir, const std::string& id) {
+  return dir + "/" + id + ".json";
+}
+
 Status write_record(const std::string& dir, const SessionRecord& r) {
   if (auto ok = ensure_private_dir(dir, "sessions directory"); !ok) return ok;
   json j = {{"id", r.id},
@@ -36,12 +40,12 @@ Status write_record(const std::string& dir, const SessionRecord& r) {
             {"container", r.container},
             {"broker_dir", r.broker_dir}};
   if (r.expiration) j["expiration"] = format_iso8601(*r.expiration);
-  return write_private_file(dir + "/" + r.id + ".json", j.dump() + "\n");
+  return write_private_file(record_path(dir, r.id), j.dump() + "\n");
 }
 
 void remove_record(const std::string& dir, const std::string& id) {
   std::error_code ec;
-  std::filesystem::remove(dir + "/" + id + ".json", ec);
+  std::filesystem::remove(record_path(dir, id), ec);
 }
 
 std::vector<SessionRecord> read_records(const std::string& dir) {

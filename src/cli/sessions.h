@@ -37,6 +37,9 @@ std::string sessions_dir(const EnvLookup& env);
 // Writes (or rewrites) `r`'s record, 0600.
 Status write_record(const std::string& dir, const SessionRecord& r);
 
+// The path of `id`'s record in `dir`.
+std::string record_path(const std::string& dir, const std::string& id);
+
 // Removes `id`'s record (not its audit log).
 void remove_record(const std::string& dir, const std::string& id);
 

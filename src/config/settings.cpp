@@ -229,6 +229,12 @@ class Builder {
       }
       s_.cache = a->value == "1";
     }
+    if (const Assignment* a = optional("CX_ALLOW_ROOT")) {
+      if (a->value != "0" && a->value != "1") {
+        return at(*a, "CX_ALLOW_ROOT must be 0 or 1, not `" + a->value + "`");
+      }
+      s_.allow_root = a->value == "1";
+    }
     if (const Assignment* a = optional("CX_REFRESH_MARGIN")) {
       auto m = parse_seconds("CX_REFRESH_MARGIN", a->value, 60, 43200);
       if (!m) return at(*a, m.error());

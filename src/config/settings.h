@@ -66,6 +66,9 @@ struct Settings {
   std::optional<std::string> role_session_name;  // unset: cx-USER-PROJECT
   int refresh_margin = 900;                      // seconds, >= 60
   bool cache = true;
+  // CX_ALLOW_ROOT=1: the agent may run as host root without a user namespace
+  // (cx run by root on a rootful runtime); refused otherwise.
+  bool allow_root = false;
 
   // Keys for the container: every assignment that cx does not consume, the
   // last value of each, in order of first appearance, no duplicates.

@@ -15,6 +15,8 @@ extern char** environ;
 namespace cx::proc {
 namespace {
 
+ChildObserver* g_observer = nullptr;
+
 std::vector<char*> c_strings(const std::vector<std::string>& v) {
   std::vector<char*> out;
   out.reserve(v.size() + 1);
@@ -57,34 +59,47 @@ Result<pid_t> spawn(const SpawnOptions& opts) {
     return make_error("cannot run \"" + opts.argv[0] + "\": not found on PATH");
   }
 
+  // Every step is checked: a child started without the signal reset or the
+  // redirections asked for would be worse than none.
   posix_spawnattr_t attr;
-  posix_spawnattr_init(&attr);
+  if (int rc = posix_spawnattr_init(&attr); rc != 0)
+    return make_error("cannot run " + path + ": " + std::strerror(rc));
+  posix_spawn_file_actions_t actions;
+  if (int rc = posix_spawn_file_actions_init(&actions); rc != 0) {
+    posix_spawnattr_destroy(&attr);
+    return make_error("cannot run " + path + ": " + std::strerror(rc));
+  }
   sigset_t empty, defaults;
   sigemptyset(&empty);
   sigfillset(&defaults);
   sigdelset(&defaults, SIGKILL);
   sigdelset(&defaults, SIGSTOP);
-  posix_spawnattr_setsigmask(&attr, &empty);
-  posix_spawnattr_setsigdefault(&attr, &defaults);
-  posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
-
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  if (opts.stdin_fd >= 0) posix_spawn_file_actions_adddup2(&actions, opts.stdin_fd, 0);
-  if (opts.stdout_fd >= 0) posix_spawn_file_actions_adddup2(&actions, opts.stdout_fd, 1);
-  if (opts.stderr_fd >= 0) posix_spawn_file_actions_adddup2(&actions, opts.stderr_fd, 2);
-
-  auto argv = c_strings(opts.argv);
-  std::vector<char*> envp;
-  if (opts.env) envp = c_strings(*opts.env);
+  int rc = posix_spawnattr_setsigmask(&attr, &empty);
+  if (rc == 0) rc = posix_spawnattr_setsigdefault(&attr, &defaults);
+  if (rc == 0) rc = posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
+  const int fds[3] = {opts.stdin_fd, opts.stdout_fd, opts.stderr_fd};
+  for (int i = 0; i < 3 && rc == 0; ++i)
+    if (fds[i] >= 0) rc = posix_spawn_file_actions_adddup2(&actions, fds[i], i);
 
   pid_t pid = -1;
-  int rc = posix_spawn(&pid, path.c_str(), &actions, &attr, argv.data(),
-                       opts.env ? envp.data() : environ);
+  if (rc == 0) {
+    auto argv = c_strings(opts.argv);
+    std::vector<char*> envp;
+    if (opts.env) envp = c_strings(*opts.env);
+    rc = posix_spawn(&pid, path.c_str(), &actions, &attr, argv.data(),
+                     opts.env ? envp.data() : environ);
+  }
   posix_spawn_file_actions_destroy(&actions);
   posix_spawnattr_destroy(&attr);
   if (rc != 0) return make_error("cannot run " + path + ": " + std::strerror(rc));
+  if (g_observer) g_observer->started(pid);
   return pid;
+}
+
+void set_child_observer(ChildObserver* observer) { g_observer = observer; }
+
+void note_reaped(pid_t pid) {
+  if (g_observer) g_observer->reaped(pid);
 }
 
 Result<int> wait_for(pid_t pid) {
@@ -92,6 +107,7 @@ Result<int> wait_for(pid_t pid) {
   while (::waitpid(pid, &status, 0) < 0) {
     if (errno != EINTR) return make_error(std::string("waitpid: ") + std::strerror(errno));
   }
+  note_reaped(pid);
   return status;
 }
 

@@ -26,6 +26,23 @@ struct SpawnOptions {
 // Starts the child and returns its pid.
 Result<pid_t> spawn(const SpawnOptions& opts);
 
+// Told of every child spawn() starts and of its reaping (wait_for,
+// supervise): the session's reaper keeps the list and kills what is still
+// running if cx dies (a credential_process, a runtime client), so no child
+// outlives a killed cx. Calls may come from any thread.
+class ChildObserver {
+ public:
+  virtual ~ChildObserver() = default;
+  virtual void started(pid_t pid) = 0;
+  virtual void reaped(pid_t pid) = 0;
+};
+// Installs `observer` (nullptr: none); the caller keeps it alive until it
+// is replaced. Not thread-safe itself: set it before any thread spawns.
+void set_child_observer(ChildObserver* observer);
+// Tells the observer that `pid`, a child spawn() started, has been reaped
+// (for callers that wait with waitpid themselves).
+void note_reaped(pid_t pid);
+
 // Waits for `pid`, retrying on EINTR, and returns its raw wait status.
 Result<int> wait_for(pid_t pid);
 

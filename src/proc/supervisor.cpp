@@ -24,7 +24,10 @@ int supervise(pid_t child, const SuperviseOptions& opts) {
   for (;;) {
     int status = 0;
     pid_t r = ::waitpid(child, &status, WNOHANG);
-    if (r == child) return exit_code_of(status);
+    if (r == child) {
+      note_reaped(child);
+      return exit_code_of(status);
+    }
     if (r < 0 && errno != EINTR) return 125;
 
     auto now = Clock::now();

@@ -142,6 +142,9 @@ Result<std::vector<std::string>> run_argv(const Runtime& rt, const RunSpec& spec
 }
 
 std::vector<std::string> rm_argv(const Runtime& rt, const std::string& name) {
+  // podman's `rm -f` first sends the stop signal and waits its 10 s stop
+  // timeout; the lifeline promises 5 s, so it kills at once, as docker's does.
+  if (rt.kind == RuntimeKind::kPodman) return {rt.path, "rm", "-f", "-t", "0", name};
   return {rt.path, "rm", "-f", name};
 }
 

@@ -60,7 +60,7 @@ std::string container_name(const std::string& project_dir, std::uint32_t random)
 // an error if a name or path cannot be expressed safely on a command line.
 Result<std::vector<std::string>> run_argv(const Runtime& rt, const RunSpec& spec);
 
-// Returns `RUNTIME rm -f NAME`.
+// Returns `RUNTIME rm -f NAME` (podman: `rm -f -t 0`, no stop timeout).
 std::vector<std::string> rm_argv(const Runtime& rt, const std::string& name);
 
 // Returns the argv that prints the names of all cx containers (any state),

@@ -44,7 +44,8 @@ for sig in TERM HUP; do
 done
 
 start_session
-client=$(pgrep -P "$CX_PID" | head -n 1)
+# The runtime client, not the reaper (cx's other child, `cx-reaper`).
+client=$(pgrep -P "$CX_PID" -x podman | head -n 1)
 [ -n "$client" ] || fail "no runtime client under cx"
 kill -KILL "$client"
 rc=0

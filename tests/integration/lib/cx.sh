@@ -16,7 +16,8 @@ CX_ITEST_PATH=/usr/local/bin:/usr/local/sbin:/usr/bin:/usr/sbin:/bin:/sbin
 
 # cx_write_config FILE [KEY=VALUE...]: write a cx config file (0600, owned like its directory) with
 # what a session needs in this version (RUNTIME=podman, IMAGE_TAG=CX_ITEST_IMAGE, the moto role,
-# us-east-1, CX_CREDENTIALS=env, CX_NETWORK=open, the CA bundle); each KEY=VALUE given replaces the
+# us-east-1, CX_CREDENTIALS=env, CX_NETWORK=open, the CA bundle, CX_ALLOW_ROOT=1 when the file's
+# directory is root's); each KEY=VALUE given replaces the
 # default of that key or is appended. Values are written verbatim (quote them yourself if needed).
 cx_write_config() {
   local file=$1 kv key i
@@ -24,6 +25,12 @@ cx_write_config() {
   local -a keys=(RUNTIME IMAGE_TAG AWS_IAM_ROLE AWS_REGION CX_CREDENTIALS CX_NETWORK)
   local -a vals=(podman "$CX_ITEST_IMAGE" "${MOTO_ROLE_ARN:-arn:aws:iam::123456789012:role/ClaudeCode}"
     us-east-1 env open)
+  # A config for root (its directory is root's): root on a rootful runtime needs the opt-in (README,
+  # "Running as root"); pass CX_ALLOW_ROOT= to test the refusal.
+  if [ "$(stat -c %u "$(dirname "$file")")" = 0 ]; then
+    keys+=(CX_ALLOW_ROOT)
+    vals+=(1)
+  fi
   if [ -n "${CX_TEST_CA:-}" ]; then
     keys+=(CX_EXTRA_CA_CERTS)
     vals+=("$CX_TEST_CA")

@@ -340,6 +340,14 @@ TEST_F(SettingsTest, Cache) {
   EXPECT_EQ(fail("CX_CACHE=yes\n").message, "cfg:4:10: CX_CACHE must be 0 or 1, not `yes`");
 }
 
+TEST_F(SettingsTest, AllowRootIsOffUnlessSetToOne) {
+  EXPECT_FALSE(ok("").allow_root);
+  EXPECT_FALSE(ok("CX_ALLOW_ROOT=0\n").allow_root);
+  EXPECT_TRUE(ok("CX_ALLOW_ROOT=1\n").allow_root);
+  EXPECT_EQ(fail("CX_ALLOW_ROOT=yes\n").message,
+            "cfg:4:15: CX_ALLOW_ROOT must be 0 or 1, not `yes`");
+}
+
 TEST_F(SettingsTest, RefreshMargin) {
   EXPECT_EQ(ok("CX_REFRESH_MARGIN=60\n").refresh_margin, 60);
   EXPECT_THAT(fail("CX_REFRESH_MARGIN=59\n").message,

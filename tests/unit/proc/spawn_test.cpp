@@ -25,6 +25,28 @@ TEST(Spawn, SignalDeathIs128PlusN) {
   EXPECT_EQ(exit_code_of(*wait_for(*pid)), 128 + SIGTERM);
 }
 
+// The observer (the session's reaper) hears of every child started, and of
+// its reaping whether by wait_for, capture or supervise; a failed start is
+// not reported.
+TEST(Spawn, ObserverSeesEveryChildStartedAndReaped) {
+  struct Log : ChildObserver {
+    std::vector<pid_t> started_pids, reaped_pids;
+    void started(pid_t pid) override { started_pids.push_back(pid); }
+    void reaped(pid_t pid) override { reaped_pids.push_back(pid); }
+  } log;
+  set_child_observer(&log);
+  auto a = spawn({.argv = {"true"}});
+  ASSERT_TRUE(a.ok());
+  ASSERT_TRUE(wait_for(*a).ok());
+  EXPECT_FALSE(spawn({.argv = {"/no/such/program"}}).ok());
+  auto out = capture({.argv = {"sh", "-c", "echo hi"}});
+  ASSERT_TRUE(out.ok());
+  set_child_observer(nullptr);
+  ASSERT_EQ(log.started_pids.size(), 2u);
+  EXPECT_EQ(log.started_pids[0], *a);
+  EXPECT_EQ(log.reaped_pids, log.started_pids);
+}
+
 TEST(Spawn, MissingProgramIsAnError) {
   auto pid = spawn({.argv = {"cx-no-such-program-xyz"}});
   ASSERT_FALSE(pid.ok());

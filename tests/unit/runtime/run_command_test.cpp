@@ -229,7 +229,9 @@ TEST(ContainerName, SanitisesTheProjectBasename) {
 
 TEST(HousekeepingArgv, RmPsLabelsImage) {
   const auto rt = runtime(RuntimeKind::kPodman, "/usr/bin/podman");
-  EXPECT_EQ(rm_argv(rt, "cx-a-1"), (Argv{"/usr/bin/podman", "rm", "-f", "cx-a-1"}));
+  EXPECT_EQ(rm_argv(rt, "cx-a-1"), (Argv{"/usr/bin/podman", "rm", "-f", "-t", "0", "cx-a-1"}));
+  EXPECT_EQ(rm_argv(runtime(RuntimeKind::kDocker, "/usr/bin/docker"), "cx-a-1"),
+            (Argv{"/usr/bin/docker", "rm", "-f", "cx-a-1"}));
   EXPECT_EQ(ps_argv(rt), (Argv{"/usr/bin/podman", "ps", "-a", "--filter", "label=cx.session",
                                "--format", "{{.Names}}"}));
   EXPECT_EQ(labels_argv(rt, "cx-a-1"),
