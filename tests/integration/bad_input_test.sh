@@ -2,7 +2,7 @@
 # Bad input gives one clear error and the right exit status: every malformed config line kind
 # (named FILE:LINE:COL), a missing config file, an unknown or absent runtime, a missing image, STS
 # AccessDenied, an unreachable STS, a wrong secret key, refused settings and CX_MOUNTS entries that
-# are missing or go over cx's own mount points exit 125 (a session that could not start); usage
+# are missing or go over cx's own mount points, root on a rootful runtime without CX_ALLOW_ROOT=1 exit 125 (a session that could not start); usage
 # errors exit 2. Every stderr is only `cx: error:` / `cx: hint:` /
 # `cx: warning:` lines (one error), with no crash and no secret.
 here=$(dirname "$0")
@@ -182,6 +182,15 @@ sts_and_image() {
   # A profile that does not exist.
   expect_error 125 "nosuchprofile" ENV_FILE="$file" AWS_PROFILE=nosuchprofile shell -- true
   pass "unknown AWS_PROFILE -> 125"
+
+  # Root on a rootful podman, without the opt-in: the agent would be host root in /src.
+  if [ "$(id -u)" = 0 ]; then
+    cx_write_config "$file" IMAGE_TAG="$CX_TEST_IMAGE_PODMAN" CX_ALLOW_ROOT=
+    expect_error 125 "running as root" ENV_FILE="$file" shell -- true
+    grep -q '^cx: hint: .*CX_ALLOW_ROOT=1' <<<"$RUN_ERR" || fail "root refusal: no hint naming CX_ALLOW_ROOT=1: [$RUN_ERR]"
+    cx_assert_no_containers_left podman "$PROJ"
+    pass "root on rootful podman without CX_ALLOW_ROOT=1 -> 125, nothing started"
+  fi
 }
 part sts_and_image
 
