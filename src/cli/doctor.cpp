@@ -123,24 +123,28 @@ void check_image(Report& r, const runtime::Runtime& rt, const std::string& tag) 
 }
 
 // The current directory and CX_MOUNTS can be mounted.
-void check_mounts(Report& r, const config::Settings& s, const std::string& home) {
+void check_mounts(Report& r, const config::Settings& s, const std::string& home,
+                  const EnvLookup& env) {
   std::error_code ec;
   const std::string cwd = std::filesystem::current_path(ec).string();
   if (ec) {
     r.fail("project", "cannot read the current directory: " + ec.message(), "cd into a project");
     return;
   }
-  auto project = runtime::check_project_dir(cwd, home, false);
+  const runtime::MountRules rules = runtime::mount_rules(home, env, false);
+  std::vector<std::string> warnings;
+  auto project = runtime::check_project_dir(cwd, rules, &warnings);
   if (!project) {
     r.fail("project", project.error());
     return;
   }
   std::vector<runtime::Mount> user;
   for (const auto& m : s.mounts) user.push_back({m.host, m.container, m.read_only, false});
-  if (auto checked = runtime::check_user_mounts(user, home, false); !checked) {
+  if (auto checked = runtime::check_user_mounts(user, rules, &warnings); !checked) {
     r.fail("project", checked.error());
     return;
   }
+  for (const auto& w : warnings) r.note("project", w);
   std::string what = *project + " can be mounted at /src";
   if (!user.empty()) what += ", with " + std::to_string(user.size()) + " CX_MOUNTS entries";
   r.pass("project", what);
@@ -307,7 +311,7 @@ int cmd_doctor() {
     r.not_checked("image", "a runtime");
 
   if (settings)
-    check_mounts(r, *settings, home);
+    check_mounts(r, *settings, home, env);
   else
     r.not_checked("project", "a valid config");
   check_session_files(r, env);

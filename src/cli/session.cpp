@@ -158,10 +158,15 @@ int cmd_session(const Invocation& inv) {
   std::error_code ec;
   std::string cwd = std::filesystem::current_path(ec).string();
   if (ec) throw Fatal("cannot read the current directory: " + ec.message(), kStart);
-  std::string project = unwrap(runtime::check_project_dir(cwd, home, inv.run.allow_home), kStart);
+  const runtime::MountRules mount_rules = runtime::mount_rules(home, env, inv.run.allow_home);
+  std::vector<std::string> mount_warnings;
+  std::string project =
+      unwrap(runtime::check_project_dir(cwd, mount_rules, &mount_warnings), kStart);
   std::vector<runtime::Mount> user_mounts;
   for (const auto& m : s.mounts) user_mounts.push_back({m.host, m.container, m.read_only, false});
-  auto mounts = unwrap(runtime::check_user_mounts(user_mounts, home, inv.run.allow_home), kStart);
+  auto mounts =
+      unwrap(runtime::check_user_mounts(user_mounts, mount_rules, &mount_warnings), kStart);
+  for (const auto& w : mount_warnings) std::fprintf(stderr, "cx: warning: %s\n", w.c_str());
 
   if (!dry) require_image(rt, s.image_tag, kStart);
 

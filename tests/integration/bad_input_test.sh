@@ -151,6 +151,16 @@ sts_and_image() {
     pass "CX_MOUNTS over $target -> 125 ($(grep '^cx: error: ' <<<"$RUN_ERR"))"
   done
 
+  # Never mounted, --allow-home or not: a runtime's socket, cx's own cache and state.
+  mkdir -p "$HOME_DIR/.local/state/cx" "$HOME_DIR/.cache/cx"
+  local host
+  for host in /var/run/docker.sock /run "$HOME_DIR/.local/state/cx" "$HOME_DIR/.cache"; do
+    [ -e "$host" ] || continue
+    cx_write_config "$file" IMAGE_TAG="$CX_TEST_IMAGE_PODMAN" "CX_MOUNTS=$host:/data"
+    expect_error 125 "refusing to mount" ENV_FILE="$file" shell --allow-home -- true
+    pass "CX_MOUNTS of $host -> 125 even with --allow-home ($(grep '^cx: error: ' <<<"$RUN_ERR"))"
+  done
+
   cx_write_config "$file" IMAGE_TAG=localhost/cx-itest-missing:nope
   expect_error 125 "localhost/cx-itest-missing:nope" ENV_FILE="$file" shell -- true
   grep -q '^cx: hint: .*cx build' <<<"$RUN_ERR" || fail "missing image: no hint with cx build: [$RUN_ERR]"
