@@ -32,6 +32,7 @@
 #include "proc/supervisor.h"
 #include "runtime/container_contract.h"
 #include "runtime/mount_policy.h"
+#include "runtime/seccomp_profile.h"
 #include "runtime/run_command.h"
 #include "runtime/runtime.h"
 #include "util/env.h"
@@ -220,6 +221,10 @@ int cmd_session(const Invocation& inv) {
     unwrap(reaper->remove_on_exit(broker_path), kStart);
   }
   spec.mounts.push_back({broker_path, runtime::kBrokerMountPoint, true, true});
+  // The seccomp profile (no setuid/setgid bits in mounted directories) lives
+  // there too: the runtime client reads it when it creates the container.
+  spec.seccomp_profile = broker_path + "/seccomp.json";
+  if (!dry) unwrap(write_private_file(spec.seccomp_profile, runtime::seccomp_profile_json()), kStart);
 
   // Claude's state: per project, shared, or fresh for this run only.
   std::optional<TempDir> fresh_state;

@@ -101,6 +101,11 @@ Result<std::vector<std::string>> run_argv(const Runtime& rt, const RunSpec& spec
   if (spec.tty) argv.push_back("-t");
   argv.insert(argv.end(), {"--init", "--cap-drop=ALL", "--security-opt=no-new-privileges",
                            "--pids-limit=" + std::to_string(spec.pids_limit)});
+  if (!spec.seccomp_profile.empty()) {
+    if (auto st = check_mount_path(spec.seccomp_profile, "the seccomp profile"); !st)
+      return st.error();
+    argv.push_back("--security-opt=seccomp=" + spec.seccomp_profile);
+  }
 
   if (rt.rootless && rt.kind == RuntimeKind::kPodman) {
     argv.insert(argv.end(), {"--userns=keep-id", "--user", ids(spec.uid, spec.gid)});

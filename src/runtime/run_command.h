@@ -47,6 +47,9 @@ struct RunSpec {
   std::vector<std::string> env_names;
   // CX_MOUNTS entries and cx's own (state dir, token file, socket dir), in order.
   std::vector<Mount> mounts;
+  // Host path of the session's seccomp profile (seccomp_profile.h), given as
+  // `--security-opt seccomp=PATH`; empty: the runtime's default profile.
+  std::string seccomp_profile;
   std::string image;
   std::vector<std::string> command;  // e.g. {"claude", ARGS...}; empty: the image's CMD
 };

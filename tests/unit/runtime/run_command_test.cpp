@@ -80,6 +80,22 @@ TEST(RunArgv, DockerWithTtyOpenNetworkAndSelinux) {
                            kImageAndCommand}));
 }
 
+TEST(RunArgv, SeccompProfileFollowsTheHardening) {
+  auto s = spec();
+  s.seccomp_profile = "/tmp/cx-1-a/seccomp.json";
+  auto argv = run_argv(runtime(RuntimeKind::kPodman, "/usr/bin/podman"), s);
+  ASSERT_TRUE(argv.ok()) << argv.error().message;
+  EXPECT_EQ(*argv, concat({head("/usr/bin/podman"),
+                           kHardening,
+                           {"--security-opt=seccomp=/tmp/cx-1-a/seccomp.json"},
+                           {"--user", "1001:1002", "--network", "none"},
+                           {"-v", "/home/u/proj:/src"},
+                           kTail,
+                           kImageAndCommand}));
+  s.seccomp_profile = "relative/seccomp.json";
+  EXPECT_FALSE(run_argv(runtime(RuntimeKind::kPodman, "/usr/bin/podman"), s).ok());
+}
+
 TEST(RunArgv, RootfulPodman) {
   auto argv = run_argv(runtime(RuntimeKind::kPodman, "/usr/bin/podman"), spec());
   ASSERT_TRUE(argv.ok()) << argv.error().message;
