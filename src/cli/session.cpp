@@ -33,6 +33,7 @@
 #include "runtime/container_contract.h"
 #include "runtime/mount_policy.h"
 #include "runtime/seccomp_profile.h"
+#include "workspace/tripwire.h"
 #include "runtime/run_command.h"
 #include "runtime/runtime.h"
 #include "util/env.h"
@@ -114,6 +115,38 @@ struct RecordGuard {
 };
 
 }  // namespace
+
+// Compares the workspace with the tripwire's snapshot, prints one line per
+// change and logs it; returns the summary's addition ("" when none).
+static std::string report_tripwire(workspace::Tripwire& tripwire, config::TripwireMode mode,
+                            const EnvLookup& env, const std::string& id, broker::AuditLog& log) {
+  const bool block = mode == config::TripwireMode::kBlock;
+  const std::string keep = xdg_cx_dir(env, "XDG_STATE_HOME", ".local/state") + "/tripwire/" + id;
+  const auto changes = tripwire.check(block, keep);
+  for (const auto& c : changes) {
+    std::string line = (c.area == "project" ? std::string() : c.area + ": ") + c.path + ": " +
+                       c.what + "; review: " + c.review;
+    if (block) {
+      if (!c.restored)
+        line += "; NOT undone";
+      else
+        line += c.kept_at.empty() ? "; undone" : "; undone, the agent's version is in " + c.kept_at;
+    }
+    std::fprintf(stderr, "cx: tripwire: %s\n", line.c_str());
+    log.write("tripwire", {{"area", c.area},
+                           {"path", c.path},
+                           {"change", c.what},
+                           {"restored", c.restored},
+                           {"kept_at", c.kept_at}});
+  }
+  if (tripwire.truncated())
+    std::fprintf(stderr,
+                 "cx: warning: tripwire: the workspace is too large or deep to compare whole\n");
+  if (changes.empty()) return {};
+  return " · tripwire: " + std::to_string(changes.size()) +
+         (changes.size() == 1 ? " change" : " changes") +
+         (block ? " undone" : " to review (above)");
+}
 
 int cmd_session(const Invocation& inv) {
   const bool shell = inv.command == Command::Shell;
@@ -327,6 +360,26 @@ int cmd_session(const Invocation& inv) {
                  shell ? "shell" : "claude", project.c_str(), s.aws_iam_role.c_str(),
                  log->path().c_str());
 
+  // The tripwire's snapshot, taken before the agent can write anything.
+  std::optional<workspace::Tripwire> tripwire;
+  if (s.tripwire != config::TripwireMode::kOff) {
+    const auto t_arm = std::chrono::steady_clock::now();
+    auto armed = workspace::Tripwire::arm(project, fresh_state ? std::string() : state_dir);
+    if (armed) {
+      tripwire.emplace(std::move(*armed));
+      log->write("tripwire_armed",
+                 {{"mode", config::to_string(s.tripwire)},
+                  {"entries", tripwire->scanned()},
+                  {"truncated", tripwire->truncated()},
+                  {"ms", std::chrono::duration_cast<std::chrono::milliseconds>(
+                             std::chrono::steady_clock::now() - t_arm)
+                             .count()}});
+    } else {
+      std::fprintf(stderr, "cx: warning: tripwire off for this session: %s\n",
+                   armed.error().message.c_str());
+    }
+  }
+
   // If cx dies from here on, the reaper kills the client (as every child cx
   // started and has not reaped), removes the container and notes in the audit log that the session was cut short.
   unwrap(reaper->run_on_exit("container", runtime::rm_argv(rt, spec.name)), kStart);
@@ -350,10 +403,14 @@ int cmd_session(const Invocation& inv) {
   if (vendor) vendor->stop();
   brk.stop();
 
+  // The container is gone: what the agent left for later is compared now.
+  std::string tripwire_summary;
+  if (tripwire) tripwire_summary = report_tripwire(*tripwire, s.tripwire, env, id, *log);
+
   auto elapsed =
       std::chrono::duration_cast<std::chrono::seconds>(std::chrono::steady_clock::now() - t0);
   log->write("session_end", {{"exit_status", code}, {"duration_s", elapsed.count()}});
-  std::fprintf(stderr, "cx: %s\n", log->summary(elapsed).c_str());
+  std::fprintf(stderr, "cx: %s%s\n", log->summary(elapsed).c_str(), tripwire_summary.c_str());
   (void)reaper->forget("audit");
   return code;
 }

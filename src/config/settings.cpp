@@ -223,6 +223,10 @@ class Builder {
         !st) {
       return st;
     }
+    if (auto st = mode("CX_TRIPWIRE", parse_tripwire_mode, "warn, block or off", s_.tripwire);
+        !st) {
+      return st;
+    }
     if (const Assignment* a = optional("CX_CACHE")) {
       if (a->value != "0" && a->value != "1") {
         return at(*a, "CX_CACHE must be 0 or 1, not `" + a->value + "`");
@@ -467,6 +471,22 @@ std::optional<PersistMode> parse_persist_mode(std::string_view word) {
   if (word == "shared") return PersistMode::kShared;
   if (word == "none") return PersistMode::kNone;
   return std::nullopt;
+}
+
+std::optional<TripwireMode> parse_tripwire_mode(std::string_view word) {
+  if (word == "warn") return TripwireMode::kWarn;
+  if (word == "block") return TripwireMode::kBlock;
+  if (word == "off") return TripwireMode::kOff;
+  return std::nullopt;
+}
+
+std::string_view to_string(TripwireMode mode) {
+  switch (mode) {
+    case TripwireMode::kWarn: return "warn";
+    case TripwireMode::kBlock: return "block";
+    case TripwireMode::kOff: return "off";
+  }
+  return "warn";
 }
 
 std::optional<CredentialsMode> parse_credentials_mode(std::string_view word) {

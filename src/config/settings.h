@@ -17,6 +17,8 @@ enum class RuntimeKind { kDocker, kPodman, kNerdctl };
 enum class CredentialsMode { kBroker, kEnv };
 enum class NetworkMode { kAllowlist, kOpen };
 enum class PersistMode { kProject, kShared, kNone };
+// CX_TRIPWIRE: what cx does about changes to workspace files that run later.
+enum class TripwireMode { kWarn, kBlock, kOff };
 
 // One CX_MOUNTS entry, HOST:CONTAINER[:ro|:rw].
 struct Mount {
@@ -69,6 +71,7 @@ struct Settings {
   // CX_ALLOW_ROOT=1: the agent may run as host root without a user namespace
   // (cx run by root on a rootful runtime); refused otherwise.
   bool allow_root = false;
+  TripwireMode tripwire = TripwireMode::kWarn;
 
   // Keys for the container: every assignment that cx does not consume, the
   // last value of each, in order of first appearance, no duplicates.
@@ -100,11 +103,14 @@ std::string_view to_string(RuntimeKind kind);
 std::string_view to_string(CredentialsMode mode);
 std::string_view to_string(NetworkMode mode);
 std::string_view to_string(PersistMode mode);
+std::string_view to_string(TripwireMode mode);
 
 // Parses `--network` / CX_NETWORK words ("allowlist", "open").
 std::optional<NetworkMode> parse_network_mode(std::string_view word);
 // Parses `--persist` / CX_PERSIST words ("project", "shared", "none").
 std::optional<PersistMode> parse_persist_mode(std::string_view word);
+// Parses CX_TRIPWIRE words ("warn", "block", "off").
+std::optional<TripwireMode> parse_tripwire_mode(std::string_view word);
 // Parses CX_CREDENTIALS words ("broker", "env").
 std::optional<CredentialsMode> parse_credentials_mode(std::string_view word);
 

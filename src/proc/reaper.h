@@ -69,9 +69,9 @@ class Reaper : public ChildObserver {
   Status send(const std::vector<std::string>& fields);
 
   UniqueFd fd_;
+  pid_t pid_ = -1;
   // Children are started and reaped on the broker's threads too.
   std::unique_ptr<std::mutex> mu_;
-  pid_t pid_ = -1;
 };
 
 // The reaper's loop, reading registrations from `fd` until it closes, then

@@ -340,6 +340,14 @@ TEST_F(SettingsTest, Cache) {
   EXPECT_EQ(fail("CX_CACHE=yes\n").message, "cfg:4:10: CX_CACHE must be 0 or 1, not `yes`");
 }
 
+TEST_F(SettingsTest, TripwireModes) {
+  EXPECT_EQ(ok("").tripwire, TripwireMode::kWarn);
+  EXPECT_EQ(ok("CX_TRIPWIRE=block\n").tripwire, TripwireMode::kBlock);
+  EXPECT_EQ(ok("CX_TRIPWIRE=off\n").tripwire, TripwireMode::kOff);
+  EXPECT_EQ(ok("CX_TRIPWIRE=warn\n").tripwire, TripwireMode::kWarn);
+  EXPECT_NE(fail("CX_TRIPWIRE=loud\n").message.find("warn, block or off"), std::string::npos);
+}
+
 TEST_F(SettingsTest, AllowRootIsOffUnlessSetToOne) {
   EXPECT_FALSE(ok("").allow_root);
   EXPECT_FALSE(ok("CX_ALLOW_ROOT=0\n").allow_root);
