@@ -215,6 +215,13 @@ Result<Reaper> Reaper::start() {
   return Reaper(std::move(write_end), pid);
 }
 
+Reaper::~Reaper() {
+  if (pid_ <= 0) return;
+  fd_.reset();
+  while (::waitpid(pid_, nullptr, 0) < 0 && errno == EINTR) {
+  }
+}
+
 Status Reaper::send(const std::vector<std::string>& fields) {
   const std::string data = encode(fields);
   std::lock_guard<std::mutex> lock(*mu_);

@@ -18,6 +18,7 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "proc/spawn.h"
@@ -34,10 +35,13 @@ class Reaper : public ChildObserver {
   // threaded process may leave the child with a lock held forever).
   static Result<Reaper> start();
 
-  Reaper(Reaper&&) = default;
-  Reaper& operator=(Reaper&&) = default;
-  // Closes cx's end of the pipe: the reaper does what is still registered.
-  ~Reaper() override = default;
+  Reaper(Reaper&& o) noexcept
+      : fd_(std::move(o.fd_)), pid_(std::exchange(o.pid_, -1)), mu_(std::move(o.mu_)) {}
+  Reaper& operator=(Reaper&&) = delete;
+  // Closes cx's end of the pipe, so the reaper does what is still
+  // registered, and waits for it (no zombie is left to an init that does
+  // not reap). On a normal end nothing is registered and it exits at once.
+  ~Reaper() override;
 
   void started(pid_t pid) override { (void)kill_on_exit(pid); }
   void reaped(pid_t pid) override { (void)forget_kill(pid); }
