@@ -64,9 +64,9 @@ int cmd_build(const Invocation& inv) {
 
   std::fprintf(stderr, "cx: building %s with %s (Claude Code %s)\n", spec.tag.c_str(),
                std::string(config::to_string(rt.kind)).c_str(), spec.claude_version.c_str());
-  auto pid = proc::spawn({.argv = runtime::build_argv(rt, spec)});
-  if (!pid) throw Fatal(pid.error(), kExitFailure);
-  int code = proc::supervise(*pid);
+  auto builder = proc::spawn({.argv = runtime::build_argv(rt, spec)});
+  if (!builder) throw Fatal(builder.error(), kExitFailure);
+  int code = proc::supervise(*builder);
   if (code != 0) {
     throw Fatal(std::string(config::to_string(rt.kind)) + " build failed (exit " +
                     std::to_string(code) + ")",

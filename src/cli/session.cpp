@@ -388,9 +388,9 @@ int cmd_session(const Invocation& inv) {
   {
     proc::TerminalGuard terminal;
     exit_on_signal.reset();  // signals from here on are the supervisor's to forward
-    auto pid = proc::spawn({.argv = argv, .env = client_environment(cenv.vars())});
-    if (!pid) throw Fatal(pid.error(), kStart);
-    code = proc::supervise(*pid);
+    auto client = proc::spawn({.argv = argv, .env = client_environment(cenv.vars())});
+    if (!client) throw Fatal(client.error(), kStart);
+    code = proc::supervise(*client);
     exit_on_signal.emplace();
   }
   // --rm removes the container before the client returns the command's own

@@ -48,8 +48,8 @@ Result<CaptureResult> capture(const CaptureOptions& opts) {
   so.stdin_fd = in.r;
   so.stdout_fd = out.w;
   so.stderr_fd = opts.pass_stderr ? -1 : err.w;
-  auto pid = spawn(so);
-  if (!pid) return pid.error();
+  auto child = spawn(so);
+  if (!child) return child.error();
   in.close_r();
   out.close_w();
   err.close_w();
@@ -76,7 +76,7 @@ Result<CaptureResult> capture(const CaptureOptions& opts) {
     if (rc < 0 && errno == EINTR) continue;
     if (rc == 0) {
       result.timed_out = true;
-      ::kill(*pid, SIGKILL);
+      child->signal(SIGKILL);
       break;
     }
     for (int i = 0; i < n; ++i) {
@@ -100,7 +100,7 @@ Result<CaptureResult> capture(const CaptureOptions& opts) {
       }
     }
   }
-  auto status = wait_for(*pid);
+  auto status = child->wait();
   if (!status) return status.error();
   result.exit_code = exit_code_of(*status);
   return result;

@@ -33,24 +33,16 @@ struct Entry {
 // Runs argv with no input or output, killing it after `limit`.
 void run_quietly(const std::vector<std::string>& argv, std::chrono::milliseconds limit) {
   UniqueFd null(::open("/dev/null", O_RDWR | O_CLOEXEC));
-  auto pid = spawn({.argv = argv,
-                    .env = std::nullopt,
-                    .stdin_fd = null.get(),
-                    .stdout_fd = null.get(),
-                    .stderr_fd = null.get()});
-  if (!pid) return;
+  auto child = spawn({.argv = argv,
+                      .env = std::nullopt,
+                      .stdin_fd = null.get(),
+                      .stdout_fd = null.get(),
+                      .stderr_fd = null.get()});
+  if (!child) return;
   const auto deadline = std::chrono::steady_clock::now() + limit;
-  for (;;) {
-    int status = 0;
-    pid_t r = ::waitpid(*pid, &status, WNOHANG);
-    if (r == *pid || (r < 0 && errno != EINTR)) return;
-    if (std::chrono::steady_clock::now() >= deadline) {
-      ::kill(*pid, SIGKILL);
-      (void)wait_for(*pid);
-      return;
-    }
+  // Past the deadline the Child's destructor kills and reaps it.
+  while (!child->poll() && child->pid() > 0 && std::chrono::steady_clock::now() < deadline)
     std::this_thread::sleep_for(std::chrono::milliseconds(5));
-  }
 }
 
 // Appends the JSON line {"time": now, "event": EVENT} to the audit log.

@@ -50,7 +50,7 @@ std::string find_on_path(const std::string& name) {
   return {};
 }
 
-Result<pid_t> spawn(const SpawnOptions& opts) {
+Result<Child> spawn(const SpawnOptions& opts) {
   if (opts.argv.empty()) return make_error("internal: spawn with an empty command");
   std::string path = find_on_path(opts.argv[0]);
   if (path.empty()) {
@@ -93,13 +93,55 @@ Result<pid_t> spawn(const SpawnOptions& opts) {
   posix_spawnattr_destroy(&attr);
   if (rc != 0) return make_error("cannot run " + path + ": " + std::strerror(rc));
   if (g_observer) g_observer->started(pid);
-  return pid;
+  return Child(pid);
 }
 
 void set_child_observer(ChildObserver* observer) { g_observer = observer; }
 
-void note_reaped(pid_t pid) {
-  if (g_observer) g_observer->reaped(pid);
+Child& Child::operator=(Child&& o) noexcept {
+  if (this != &o) {
+    kill_and_reap();
+    pid_ = std::exchange(o.pid_, -1);
+  }
+  return *this;
+}
+
+void Child::reaped() {
+  if (g_observer) g_observer->reaped(pid_);
+  pid_ = -1;
+}
+
+Result<int> Child::wait() {
+  if (pid_ <= 0) return make_error("internal: waiting for a child that is not there");
+  int status = 0;
+  while (::waitpid(pid_, &status, 0) < 0) {
+    if (errno != EINTR) return make_error(std::string("waitpid: ") + std::strerror(errno));
+  }
+  reaped();
+  return status;
+}
+
+std::optional<int> Child::poll() {
+  if (pid_ <= 0) return std::nullopt;
+  int status = 0;
+  const pid_t r = ::waitpid(pid_, &status, WNOHANG);
+  if (r < 0 && errno != EINTR) {
+    reaped();  // not ours any more (ECHILD): nothing to wait for
+    return std::nullopt;
+  }
+  if (r != pid_) return std::nullopt;
+  reaped();
+  return status;
+}
+
+void Child::signal(int sig) const {
+  if (pid_ > 0) ::kill(pid_, sig);
+}
+
+void Child::kill_and_reap() {
+  if (pid_ <= 0) return;
+  ::kill(pid_, SIGKILL);
+  (void)wait();
 }
 
 Result<int> wait_for(pid_t pid) {
@@ -107,7 +149,6 @@ Result<int> wait_for(pid_t pid) {
   while (::waitpid(pid, &status, 0) < 0) {
     if (errno != EINTR) return make_error(std::string("waitpid: ") + std::strerror(errno));
   }
-  note_reaped(pid);
   return status;
 }
 

@@ -6,6 +6,7 @@
 #include <sys/types.h>
 
 #include <optional>
+#include <utility>
 #include <string>
 #include <vector>
 
@@ -23,11 +24,37 @@ struct SpawnOptions {
   int stderr_fd = -1;
 };
 
-// Starts the child and returns its pid.
-Result<pid_t> spawn(const SpawnOptions& opts);
+// A child process that is reaped exactly once. One that goes out of scope
+// unreaped (an error path, an exception) is killed with SIGKILL and reaped,
+// so no child outlives the code that started it and no zombie is left.
+class Child {
+ public:
+  Child() = default;
+  explicit Child(pid_t pid) : pid_(pid) {}
+  Child(Child&& o) noexcept : pid_(std::exchange(o.pid_, -1)) {}
+  Child& operator=(Child&& o) noexcept;
+  Child(const Child&) = delete;
+  Child& operator=(const Child&) = delete;
+  ~Child() { kill_and_reap(); }
 
-// Told of every child spawn() starts and of its reaping (wait_for,
-// supervise): the session's reaper keeps the list and kills what is still
+  pid_t pid() const { return pid_; }
+  // Waits, retrying on EINTR, and returns the raw wait status.
+  Result<int> wait();
+  // The raw wait status if it has exited (and is now reaped), else nothing.
+  std::optional<int> poll();
+  void signal(int sig) const;
+  // SIGKILL and reap, if still owned.
+  void kill_and_reap();
+
+ private:
+  void reaped();
+  pid_t pid_ = -1;
+};
+
+// Starts the child.
+Result<Child> spawn(const SpawnOptions& opts);
+
+// Told of every child spawn() starts and of its reaping: the session's reaper keeps the list and kills what is still
 // running if cx dies (a credential_process, a runtime client), so no child
 // outlives a killed cx. Calls may come from any thread.
 class ChildObserver {
@@ -39,11 +66,9 @@ class ChildObserver {
 // Installs `observer` (nullptr: none); the caller keeps it alive until it
 // is replaced. Not thread-safe itself: set it before any thread spawns.
 void set_child_observer(ChildObserver* observer);
-// Tells the observer that `pid`, a child spawn() started, has been reaped
-// (for callers that wait with waitpid themselves).
-void note_reaped(pid_t pid);
 
-// Waits for `pid`, retrying on EINTR, and returns its raw wait status.
+// Waits for `pid` (a process this one forked itself, such as the reaper),
+// retrying on EINTR, and returns its raw wait status.
 Result<int> wait_for(pid_t pid);
 
 // Turns a wait status into an exit code: the status, or 128+N for signal N.

@@ -13,7 +13,7 @@
 
 namespace cx::proc {
 
-int supervise(pid_t child, const SuperviseOptions& opts) {
+int supervise(Child& child, const SuperviseOptions& opts) {
   const sigset_t set = session_signals();
   using Clock = std::chrono::steady_clock;
   // Clock::time_point::max() while no SIGKILL is due.
@@ -22,17 +22,12 @@ int supervise(pid_t child, const SuperviseOptions& opts) {
   auto next_tick = Clock::now() + opts.tick;
 
   for (;;) {
-    int status = 0;
-    pid_t r = ::waitpid(child, &status, WNOHANG);
-    if (r == child) {
-      note_reaped(child);
-      return exit_code_of(status);
-    }
-    if (r < 0 && errno != EINTR) return 125;
+    if (auto status = child.poll()) return exit_code_of(*status);
+    if (child.pid() <= 0) return 125;
 
     auto now = Clock::now();
     if (now >= kill_at) {
-      ::kill(child, SIGKILL);
+      child.signal(SIGKILL);
       kill_at = kNever;
     }
     if (now >= next_tick) {
@@ -55,10 +50,10 @@ int supervise(pid_t child, const SuperviseOptions& opts) {
       case SIGINT:
         // A terminal's Ctrl-C (si_code SI_KERNEL) was delivered to the whole
         // foreground process group, the child included: do not send it twice.
-        if (info.si_code == SI_USER || info.si_code == SI_QUEUE) ::kill(child, SIGINT);
+        if (info.si_code == SI_USER || info.si_code == SI_QUEUE) child.signal(SIGINT);
         break;
       default:  // SIGTERM, SIGHUP, SIGQUIT
-        ::kill(child, sig);
+        child.signal(sig);
         if (kill_at == kNever) kill_at = Clock::now() + opts.kill_after;
         break;
     }

@@ -10,6 +10,8 @@
 #include <chrono>
 #include <functional>
 
+#include "proc/spawn.h"
+
 namespace cx::proc {
 
 struct SuperviseOptions {
@@ -25,7 +27,8 @@ struct SuperviseOptions {
 // SIGINT sent with kill(); a Ctrl-C from the terminal already reached the
 // child's process group). Needs block_session_signals() to have run.
 // Returns the child's exit code (128+N when killed by signal N).
-int supervise(pid_t child, const SuperviseOptions& opts = {});
+// `child` is reaped when this returns.
+int supervise(Child& child, const SuperviseOptions& opts = {});
 
 // Saves the terminal state of stdin (if it is a TTY) and restores it on
 // destruction, so a client killed while the terminal is raw leaves it sane.

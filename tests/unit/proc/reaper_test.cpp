@@ -75,7 +75,7 @@ TEST_F(ReaperTest, DoesWhatIsStillRegisteredWhenThePipeCloses) {
   auto reaper = Reaper::start();
   ASSERT_TRUE(reaper.ok()) << reaper.error().message;
   const pid_t rpid = reaper->pid();
-  ASSERT_TRUE(reaper->kill_on_exit(*victim).ok());
+  ASSERT_TRUE(reaper->kill_on_exit(victim->pid()).ok());
   ASSERT_TRUE(reaper->run_on_exit("container", {"sh", "-c", "echo x >>\"$0\"", ran}).ok());
   ASSERT_TRUE(reaper->run_on_exit("forgotten", {"sh", "-c", "touch \"$0\"", dir_ + "/no"}).ok());
   ASSERT_TRUE(reaper->forget("forgotten").ok());
@@ -83,7 +83,7 @@ TEST_F(ReaperTest, DoesWhatIsStillRegisteredWhenThePipeCloses) {
   ASSERT_TRUE(reaper->audit_on_exit("audit", log, "session_abandoned").ok());
   { Reaper gone = std::move(*reaper); }  // cx's end closes
 
-  auto st = wait_for(*victim);
+  auto st = victim->wait();
   ASSERT_TRUE(st.ok());
   EXPECT_EQ(exit_code_of(*st), 128 + SIGKILL);
   // The destructor waited for the reaper: it is done and reaped (no zombie).

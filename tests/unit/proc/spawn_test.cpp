@@ -1,6 +1,8 @@
 #include "proc/spawn.h"
 
 #include <gtest/gtest.h>
+
+#include <cerrno>
 #include <signal.h>
 #include <unistd.h>
 
@@ -14,7 +16,7 @@ namespace {
 TEST(Spawn, ExitCodePassesThrough) {
   auto pid = spawn({.argv = {"sh", "-c", "exit 7"}});
   ASSERT_TRUE(pid.ok());
-  auto st = wait_for(*pid);
+  auto st = pid->wait();
   ASSERT_TRUE(st.ok());
   EXPECT_EQ(exit_code_of(*st), 7);
 }
@@ -22,11 +24,11 @@ TEST(Spawn, ExitCodePassesThrough) {
 TEST(Spawn, SignalDeathIs128PlusN) {
   auto pid = spawn({.argv = {"sh", "-c", "kill -TERM $$"}});
   ASSERT_TRUE(pid.ok());
-  EXPECT_EQ(exit_code_of(*wait_for(*pid)), 128 + SIGTERM);
+  EXPECT_EQ(exit_code_of(*pid->wait()), 128 + SIGTERM);
 }
 
 // The observer (the session's reaper) hears of every child started, and of
-// its reaping whether by wait_for, capture or supervise; a failed start is
+// its reaping whether by Child::wait, capture or supervise; a failed start is
 // not reported.
 TEST(Spawn, ObserverSeesEveryChildStartedAndReaped) {
   struct Log : ChildObserver {
@@ -37,14 +39,38 @@ TEST(Spawn, ObserverSeesEveryChildStartedAndReaped) {
   set_child_observer(&log);
   auto a = spawn({.argv = {"true"}});
   ASSERT_TRUE(a.ok());
-  ASSERT_TRUE(wait_for(*a).ok());
+  const pid_t a_pid = a->pid();
+  ASSERT_TRUE(a->wait().ok());
   EXPECT_FALSE(spawn({.argv = {"/no/such/program"}}).ok());
   auto out = capture({.argv = {"sh", "-c", "echo hi"}});
   ASSERT_TRUE(out.ok());
   set_child_observer(nullptr);
   ASSERT_EQ(log.started_pids.size(), 2u);
-  EXPECT_EQ(log.started_pids[0], *a);
+  EXPECT_EQ(log.started_pids[0], a_pid);
   EXPECT_EQ(log.reaped_pids, log.started_pids);
+}
+
+// A Child that goes out of scope unreaped (an error path) is killed and
+// reaped: no process outlives it, no zombie is left.
+TEST(Spawn, AnUnwaitedChildIsKilledAndReaped) {
+  pid_t pid = -1;
+  {
+    auto c = spawn({.argv = {"sleep", "30"}});
+    ASSERT_TRUE(c.ok());
+    pid = c->pid();
+    ASSERT_EQ(::kill(pid, 0), 0);
+  }
+  EXPECT_NE(::kill(pid, 0), 0) << "still there (running or a zombie)";
+  EXPECT_EQ(errno, ESRCH);
+  // Moved from: only the new owner reaps.
+  auto a = spawn({.argv = {"sh", "-c", "exit 3"}});
+  ASSERT_TRUE(a.ok());
+  Child b = std::move(*a);
+  EXPECT_EQ(a->pid(), -1);
+  auto st = b.wait();
+  ASSERT_TRUE(st.ok());
+  EXPECT_EQ(exit_code_of(*st), 3);
+  EXPECT_FALSE(b.wait().ok()) << "reaped exactly once";
 }
 
 TEST(Spawn, MissingProgramIsAnError) {
