@@ -131,6 +131,31 @@ TEST(EgressProxy, ListedMetadataAddressWithoutItsPortIsStillRefused) {
   EXPECT_TRUE(r.starts_with("HTTP/1.1 403")) << r;
 }
 
+TEST(EgressProxy, NameListedWithItsPortNeverReachesTheMetadataService) {
+  ProxyHarness h({entry("stand-in.example:80")});
+  h.resolver->answers["stand-in.example"] = {"10.0.0.5", "169.254.169.254"};
+  const std::string r = h.ask(connect_request("stand-in.example:80"));
+  EXPECT_TRUE(r.starts_with("HTTP/1.1 403")) << r;
+  auto events = h.audit.wait_for(1);
+  ASSERT_EQ(events.size(), 1u);
+  EXPECT_FALSE(events[0].allowed);
+  EXPECT_NE(events[0].reason.find("never connects"), std::string::npos) << events[0].reason;
+}
+
+// Rules made without the entry parser (which refuses these entries) still
+// never reach the metadata service or link-local addresses.
+TEST(EgressProxy, MetadataAddressesAreRefusedWhateverIsListed) {
+  for (const char* authority :
+       {"169.254.169.254:80", "[fd00:ec2::254]:80", "[::ffff:169.254.169.254]:80",
+        "[fe80::1]:80"}) {
+    auto hp = parse_authority(authority);
+    ASSERT_TRUE(hp.ok()) << authority;
+    ProxyHarness h({AllowEntry{AllowEntry::Kind::exact, hp->host, 80, true, "test"}});
+    const std::string r = h.ask(connect_request(authority));
+    EXPECT_TRUE(r.starts_with("HTTP/1.1 403")) << authority << ": " << r;
+  }
+}
+
 TEST(EgressProxy, NumericFormOfLoopbackIsRefused) {
   ProxyHarness h({entry("allowed.example")});
   EXPECT_TRUE(h.ask(connect_request("2130706433:443")).starts_with("HTTP/1.1 403"));
