@@ -394,9 +394,10 @@ struct FakeUpstreamProxy {
   }
 };
 
-TEST(EgressProxy, UpstreamProxyGetsConnectAndResolvesTheName) {
+TEST(EgressProxy, UpstreamProxyGetsConnectForTheCheckedName) {
   FakeUpstreamProxy upstream;
   ProxyHarness h({entry("api.example")}, upstream.setting());
+  h.resolver->answers["api.example"] = {"93.184.216.34"};
   Fd c = h.client();
   send_all(c.fd, connect_request("API.Example.:443"));
   ASSERT_EQ(read_until(c.fd, "\r\n\r\n").data, kEstablished);
@@ -405,11 +406,51 @@ TEST(EgressProxy, UpstreamProxyGetsConnectAndResolvesTheName) {
   EXPECT_EQ(upstream.got(),
             "CONNECT api.example:443 HTTP/1.1\r\nHost: api.example:443\r\n"
             "Proxy-Authorization: Basic dTpw\r\n\r\n");
-  EXPECT_TRUE(h.resolver->seen().empty()) << "DNS is the upstream proxy's";
+  EXPECT_EQ(h.resolver->seen(), std::vector<std::string>{"api.example"})
+      << "the name is checked on this host first";
   c = Fd();
   auto events = h.audit.wait_for(1);
   ASSERT_EQ(events.size(), 1u);
   EXPECT_TRUE(events[0].via_upstream_proxy);
+  EXPECT_TRUE(events[0].allowed);
+}
+
+TEST(EgressProxy, UpstreamProxyPathRefusesANameThatResolvesToLoopback) {
+  FakeUpstreamProxy upstream;
+  ProxyHarness h({entry("api.example")}, upstream.setting());
+  h.resolver->answers["api.example"] = {"93.184.216.34", "127.0.0.1"};
+  const std::string r = h.ask(connect_request("api.example:443"));
+  EXPECT_TRUE(r.starts_with("HTTP/1.1 403")) << r;
+  EXPECT_EQ(upstream.server.accepted.load(), 0);
+  auto events = h.audit.wait_for(1);
+  ASSERT_EQ(events.size(), 1u);
+  EXPECT_FALSE(events[0].allowed);
+  EXPECT_NE(events[0].reason.find("loopback"), std::string::npos) << events[0].reason;
+}
+
+TEST(EgressProxy, UpstreamProxyPathFollowsTheListedHostPortRule) {
+  FakeUpstreamProxy upstream;
+  ProxyHarness h({entry("git.corp:443"), entry("meta.corp:443")}, upstream.setting());
+  h.resolver->answers["git.corp"] = {"10.1.2.3"};
+  h.resolver->answers["meta.corp"] = {"169.254.169.254"};
+  // Listed with its port: a private address is allowed, through the upstream too.
+  EXPECT_EQ(h.ask(connect_request("git.corp:443")), kEstablished);
+  EXPECT_TRUE(upstream.got().starts_with("CONNECT git.corp:443 HTTP/1.1\r\n"));
+  // The metadata service never.
+  const std::string r = h.ask(connect_request("meta.corp:443"));
+  EXPECT_TRUE(r.starts_with("HTTP/1.1 403")) << r;
+  EXPECT_EQ(upstream.server.accepted.load(), 1);
+}
+
+TEST(EgressProxy, UpstreamProxyPathFailsClosedWhenTheHostCannotResolveTheName) {
+  FakeUpstreamProxy upstream;
+  ProxyHarness h({entry("api.example")}, upstream.setting());
+  Fd c = h.client();
+  send_all(c.fd, connect_request("api.example:443"));
+  ReadResult r = read_to_eof(c.fd);
+  EXPECT_TRUE(r.data.starts_with("HTTP/1.1 502")) << r.data;
+  EXPECT_NE(r.data.find("before it asks the upstream proxy"), std::string::npos) << r.data;
+  EXPECT_EQ(upstream.server.accepted.load(), 0);
 }
 
 TEST(EgressProxy, UpstreamProxyStillFollowsTheAllowlist) {
@@ -417,11 +458,13 @@ TEST(EgressProxy, UpstreamProxyStillFollowsTheAllowlist) {
   ProxyHarness h({entry("api.example")}, upstream.setting());
   EXPECT_TRUE(h.ask(connect_request("evil.example:443")).starts_with("HTTP/1.1 403"));
   EXPECT_EQ(upstream.server.accepted.load(), 0);
+  EXPECT_TRUE(h.resolver->seen().empty());
 }
 
 TEST(EgressProxy, UpstreamProxyCarriesAbsoluteFormInATunnel) {
   FakeUpstreamProxy upstream;
   ProxyHarness h({entry("api.example:80")}, upstream.setting());
+  h.resolver->answers["api.example"] = {"93.184.216.34"};
   Fd c = h.client();
   send_all(c.fd, "GET http://api.example/x HTTP/1.1\r\nHost: api.example\r\n\r\n");
   // The fake proxy echoes, so the rewritten request comes back as the "response".
@@ -434,8 +477,10 @@ TEST(EgressProxy, UpstreamProxyRefusalGets502) {
   FakeUpstreamProxy upstream;
   upstream.status = "407 Proxy Authentication Required";
   ProxyHarness h({entry("api.example")}, upstream.setting());
+  h.resolver->answers["api.example"] = {"93.184.216.34"};
   const std::string r = h.ask(connect_request("api.example:443"));
   EXPECT_TRUE(r.starts_with("HTTP/1.1 502")) << r;
+  EXPECT_NE(r.find("the upstream proxy refused CONNECT api.example:443"), std::string::npos) << r;
 }
 
 TEST(EgressProxy, NoProxyTargetsConnectDirectly) {
