@@ -125,8 +125,10 @@ TEST(EgressProxy, MetadataServiceIsRefused) {
 }
 
 TEST(EgressProxy, ListedMetadataAddressWithoutItsPortIsStillRefused) {
-  // A bare entry means port 443 and never a special address.
-  ProxyHarness h({entry("169.254.169.254")});
+  // The entry parser refuses it; a rule made without it is still refused.
+  ASSERT_FALSE(parse_allow_entry("169.254.169.254").ok());
+  ProxyHarness h({AllowEntry{AllowEntry::Kind::exact, Host{HostKind::ipv4, "169.254.169.254"},
+                             443, false, "test"}});
   const std::string r = h.ask(connect_request("169.254.169.254:443"));
   EXPECT_TRUE(r.starts_with("HTTP/1.1 403")) << r;
 }
