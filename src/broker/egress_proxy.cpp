@@ -23,6 +23,8 @@ using Addresses = Result<std::vector<IpAddress>>;
 
 // The most an upstream proxy may say before its tunnel starts.
 constexpr size_t kMaxProxyReply = 16 * 1024;
+// The most of a malformed request's target the audit log shows.
+constexpr size_t kMaxShownTarget = 200;
 
 std::string length_required() {
   const std::string body = "cx: chunked request bodies are not supported; send Content-Length\n";
@@ -98,6 +100,7 @@ class EgressSession final : public ClientSession {
   std::string handshake_;  // our CONNECT to the upstream proxy, then its answer
   std::string first_down_;
   bool tunnel_ = false;
+  bool got_head_ = false;
   bool connecting_ = false;
   bool up_done_ = false;
   bool down_done_ = false;
@@ -108,6 +111,7 @@ class EgressSession final : public ClientSession {
 
 void EgressSession::on_head(const RequestHead& head, std::string_view rest) {
   head_ = head;
+  got_head_ = true;
   event_.host = host_text(head.target.host);
   event_.port = head.target.port;
   target_ = authority_text(head.target);
@@ -383,6 +387,10 @@ void EgressSession::on_finish(const std::string& reason) {
   upstream_.close(ignored);
   event_.kind = AuditEvent::Kind::egress;
   event_.reason = reason;
+  if (!got_head_) {
+    event_.malformed = true;
+    event_.target = printable_bytes(parser().attempted_target(), kMaxShownTarget);
+  }
   event_.duration =
       std::chrono::duration_cast<std::chrono::milliseconds>(SteadyClock::now() - started_);
   ctx_.emit(event_);

@@ -299,6 +299,67 @@ TEST(EgressProxy, MalformedHeadGets400) {
   EXPECT_TRUE(h.ask("CONNECT a.example:443 HTTP/1.1\nHost: x\n\n").starts_with("HTTP/1.1 400"));
 }
 
+// The audit event of a request that never parsed says what it named.
+TEST(EgressProxy, MalformedRequestsAreLoggedWithWhatTheyNamed) {
+  struct Case {
+    std::string request;
+    std::string target;
+  };
+  for (const Case& c : std::vector<Case>{
+           {"CONNECT evil.example:99999 HTTP/1.1\r\n\r\n", "evil.example:99999"},
+           {"GET /latest/meta-data/ HTTP/1.1\r\nHost: 169.254.169.254\r\n\r\n",
+            "169.254.169.254/latest/meta-data/"},
+           {"CONNECT ev\x01il.\xc3\xa9xample:443 HTTP/1.1\r\n\r\n",
+            "ev\\x01il.\\xc3\\xa9xample:443"},
+           {std::string("\x16\x03\x01\x02\x00\x01\r\n", 8), "\\x16\\x03\\x01\\x02\\x00\\x01"},
+           {"GARBAGE\r\n\r\n", "GARBAGE"},
+       }) {
+    ProxyHarness h({entry("allowed.example")});
+    const std::string r = h.ask(c.request);
+    EXPECT_TRUE(r.starts_with("HTTP/1.1 400")) << r;
+    auto events = h.audit.wait_for(1);
+    ASSERT_EQ(events.size(), 1u);
+    EXPECT_TRUE(events[0].malformed);
+    EXPECT_FALSE(events[0].allowed);
+    EXPECT_EQ(events[0].host, "");
+    EXPECT_EQ(events[0].target, c.target);
+    EXPECT_FALSE(events[0].reason.empty());
+    EXPECT_TRUE(h.resolver->seen().empty());
+  }
+}
+
+TEST(EgressProxy, SlowAndCutShortHeadsAreLoggedWithWhatTheyNamed) {
+  BrokerLimits limits;
+  limits.head_timeout = 200ms;
+  ProxyHarness h({entry("allowed.example")}, {}, limits);
+  {
+    Fd c = h.client();
+    send_all(c.fd, "CONNECT allowed.exa");
+    EXPECT_TRUE(read_to_eof(c.fd, 1500ms).data.starts_with("HTTP/1.1 408"));
+  }
+  auto events = h.audit.wait_for(1);
+  ASSERT_EQ(events.size(), 1u);
+  EXPECT_TRUE(events[0].malformed);
+  EXPECT_EQ(events[0].target, "allowed.exa");
+  {
+    Fd c = h.client();
+    send_all(c.fd, "CONNECT x" + std::string(300, 'y'));
+  }
+  events = h.audit.wait_for(2);
+  ASSERT_EQ(events.size(), 2u);
+  EXPECT_TRUE(events[1].malformed);
+  EXPECT_EQ(events[1].target, "x" + std::string(199, 'y') + "...");  // bounded
+}
+
+TEST(EgressProxy, ParsedRequestsAreNotMalformed) {
+  ProxyHarness h({entry("allowed.example")});
+  EXPECT_TRUE(h.ask(connect_request("evil.example:443")).starts_with("HTTP/1.1 403"));
+  auto events = h.audit.wait_for(1);
+  ASSERT_EQ(events.size(), 1u);
+  EXPECT_FALSE(events[0].malformed);
+  EXPECT_EQ(events[0].target, "");
+}
+
 TEST(EgressProxy, DuplicateContentLengthGets400) {
   ProxyHarness h({entry("allowed.example:80")});
   const std::string r = h.ask(
