@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <random>
+
 #include "broker/public_suffix.h"
 
 namespace cx::broker {
@@ -335,6 +337,70 @@ TEST(Allowlist, SpecialLiteralEntriesAreAcceptedWithAWarning) {
     ASSERT_TRUE(parse_allow_entry(quiet, &warnings).ok()) << quiet;
     EXPECT_TRUE(warnings.empty()) << quiet << ": " << warnings[0];
   }
+}
+
+bool same(const Decision& a, const Decision& b) {
+  return a.allowed == b.allowed && a.reason == b.reason &&
+         a.special_addresses_ok == b.special_addresses_ok;
+}
+
+// Entries written in other spellings decide exactly as their canonical forms.
+TEST(Allowlist, SpelledEntriesDecideAsTheirCanonicalForms) {
+  const Allowlist spelled = policy({"BÜCHER.example.", "*.Ｅxample.COM.", "0x7f.1:8080",
+                                    "[0:0::1]:8080", "git。corp:443", "10.1:8443"});
+  const Allowlist canonical = policy({"xn--bcher-kva.example", "*.example.com", "127.0.0.1:8080",
+                                      "[::1]:8080", "git.corp:443", "10.0.0.1:8443"});
+  for (const char* raw :
+       {"xn--bcher-kva.example", "bücher.example", "a.example.com", "A.EXAMPLE.COM.",
+        "example.com", "127.0.0.1", "2130706433", "0177.0.0.1", "[::1]", "[::ffff:127.0.0.1]",
+        "git.corp", "GIT.corp.", "10.0.0.1", "167772161", "bedrock.us-east-1.amazonaws.com"}) {
+    for (uint16_t port : {443, 8080, 8443}) {
+      const Host h = canon(raw);
+      EXPECT_TRUE(same(spelled.decide(h, port), canonical.decide(h, port))) << raw << ":" << port;
+      // And the request's own spelling does not matter: its canonical text decides alike.
+      const Host again = canon(host_text(h));
+      EXPECT_TRUE(same(canonical.decide(h, port), canonical.decide(again, port))) << raw;
+    }
+  }
+}
+
+// Random spellings: canonicalising is idempotent, and an entry (exact or
+// wildcard) parses to the same rule, or is refused alike, in both forms.
+TEST(Allowlist, EntryDecisionsEqualThoseOfTheCanonicalForm) {
+  const std::vector<std::string> atoms = {
+      "a",    "b",  "x",    "0",  "1",    "7f",   "0x",   "00",  "255",  "256",  "4294967295",
+      ".",    "..", "-",    "_",  "xn--", "ü",    "Ü",    "ß",   "。",   "．",   "１",
+      "ｅ",   "com", "co",  "uk", "io",   "github", "amazonaws", "s3", "169", "254", "ffff",
+      ":",    "[",  "]",    "%",  "@",    "*",    "\xe2\x80\x8b", "\xc2\xad", "K", "EXAMPLE"};
+  std::mt19937 rng(7);
+  int valid = 0;
+  for (int i = 0; i < 20000; ++i) {
+    std::string raw;
+    for (unsigned n = 1 + rng() % 5; n > 0; --n) raw += atoms[rng() % atoms.size()];
+    auto h = canonical_host(raw);
+    if (!h) continue;
+    ++valid;
+    auto again = canonical_host(host_text(*h));
+    ASSERT_TRUE(again.ok()) << raw;
+    ASSERT_EQ(*again, *h) << raw;
+    for (const std::string& form : {std::string(""), std::string("*.")}) {
+      if (!form.empty() && h->kind != HostKind::name) continue;
+      for (const std::string& port : {std::string(""), std::string(":8443")}) {
+        std::vector<std::string> w1, w2;
+        auto a = parse_allow_entry(form + raw + port, &w1);
+        auto b = parse_allow_entry(form + host_text(*h) + port, &w2);
+        ASSERT_EQ(a.ok(), b.ok()) << form + raw + port << ": "
+                                  << (a.ok() ? b.error().message : a.error().message);
+        if (a.ok()) {
+          EXPECT_EQ(a->host, b->host) << raw;
+          EXPECT_EQ(a->kind, b->kind) << raw;
+          EXPECT_EQ(a->port_listed, b->port_listed) << raw;
+        }
+        EXPECT_EQ(w1.size(), w2.size()) << raw;
+      }
+    }
+  }
+  EXPECT_GT(valid, 1000);
 }
 
 }  // namespace
