@@ -125,9 +125,8 @@ std::optional<Verdict> special_v6(const uint8_t* b) {
   if (prefix_is(b, {0xfd, 0x00, 0x0e, 0xc2}) && all_zero(b + 4, 4)) {
     return Verdict{"the EC2 instance metadata service (fd00:ec2::/64)", true};
   }
-  static constexpr uint8_t gce_metadata[16] = {0xfd, 0x20, 0x00, 0xce, 0, 0, 0, 0,
-                                               0,    0,    0,    0,    0, 0, 0x02, 0x54};
-  if (std::memcmp(b, gce_metadata, 16) == 0) {
+  if (prefix_is(b, {0xfd, 0x20, 0x00, 0xce}) && all_zero(b + 4, 10) && b[14] == 0x02 &&
+      b[15] == 0x54) {
     return Verdict{"the Compute Engine instance metadata service (fd20:ce::254)", true};
   }
   if ((b[0] & 0xfe) == 0xfc) return Verdict{"unique local (fc00::/7)"};

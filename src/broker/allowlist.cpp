@@ -42,16 +42,16 @@ Status check_wildcard(std::string_view entry, const std::string& suffix,
         hint);
   }
   if (*section == SuffixSection::private_domains) {
-    return make_error(entry_text(entry, suffix +
-                                            " is a public suffix (a service's, in the list's "
-                                            "private section): anyone can have a name under it"),
-                      hint);
+    return make_error(
+        entry_text(entry, suffix + " is a public suffix (a service's, in the list's "
+                                   "private section): anyone can have a name under it"),
+        hint);
   }
   const Result<SuffixRules>& rules = system_suffix_rules();
   if (!rules) {
     if (warnings) {
-      warnings->push_back(entry_text(entry, rules.error().message +
-                                                ", so public suffixes under " + suffix +
+      warnings->push_back(entry_text(entry, rules.error().message + ", so public suffixes under " +
+                                                suffix +
                                                 " are not refused here; the proxy still refuses "
                                                 "names under them"));
     }

@@ -112,7 +112,8 @@ void HeadParser::salvage_host(std::string_view unread) {
 }
 
 std::string HeadParser::attempted_target() const {
-  std::string target = seen_request_line_ || state_ == State::failed ? raw_target_ : target_of(line_);
+  std::string target =
+      seen_request_line_ || state_ == State::failed ? raw_target_ : target_of(line_);
   if (!target.empty() && target.front() != '/' && target != "*") return target;
   const std::string* header = head_.header("host");
   const std::string& host = header != nullptr ? *header : salvaged_host_;

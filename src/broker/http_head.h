@@ -94,8 +94,8 @@ class HeadParser {
   std::string line_;
   size_t total_ = 0;
   bool seen_request_line_ = false;
-  std::string raw_target_;      // the request-target as sent, bounded
-  std::string salvaged_host_;   // a Host header after a failed request line
+  std::string raw_target_;     // the request-target as sent, bounded
+  std::string salvaged_host_;  // a Host header after a failed request line
 };
 
 // Shows bytes a client sent in a log line or message: printable ASCII as it

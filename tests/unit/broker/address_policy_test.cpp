@@ -246,7 +246,8 @@ TEST(ChooseAddress, ListedHostPortAllowsSpecialAddresses) {
 }
 
 TEST(ChooseAddress, ListedHostPortNeverAllowsMetadataOrLinkLocal) {
-  for (const char* bad : {"169.254.169.254", "fd00:ec2::254", "::ffff:169.254.169.254", "fe80::1"}) {
+  for (const char* bad :
+       {"169.254.169.254", "fd00:ec2::254", "::ffff:169.254.169.254", "fe80::1"}) {
     const std::vector<IpAddress> answers = {ip("10.0.0.5"), ip(bad)};
     auto c = choose_address(answers, true, "git.corp");
     ASSERT_FALSE(c.ok()) << bad;

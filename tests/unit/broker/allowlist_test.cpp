@@ -295,8 +295,8 @@ TEST(Allowlist, WildcardNeverReachesANameThroughAPublicSuffix) {
   EXPECT_FALSE(decide(a, "example.co.uk", 443).allowed);
   EXPECT_FALSE(decide(a, "www.example.co.uk", 443).allowed);
   // An exact rule for the same host is not a wildcard: it still matches.
-  const Allowlist b({AllowEntry{AllowEntry::Kind::exact, canon("s3.amazonaws.com"), 443, false,
-                                "t"}});
+  const Allowlist b(
+      {AllowEntry{AllowEntry::Kind::exact, canon("s3.amazonaws.com"), 443, false, "t"}});
   EXPECT_TRUE(decide(b, "s3.amazonaws.com", 443).allowed);
 }
 
@@ -332,7 +332,8 @@ TEST(Allowlist, SpecialLiteralEntriesAreAcceptedWithAWarning) {
         << warnings[0];
     EXPECT_NE(warnings[0].find(c.says), std::string::npos) << warnings[0];
   }
-  for (const char* quiet : {"8.8.8.8:443", "example.com:8080", "localhost:8080", "[2600:1f18::1]"}) {
+  for (const char* quiet :
+       {"8.8.8.8:443", "example.com:8080", "localhost:8080", "[2600:1f18::1]"}) {
     std::vector<std::string> warnings;
     ASSERT_TRUE(parse_allow_entry(quiet, &warnings).ok()) << quiet;
     EXPECT_TRUE(warnings.empty()) << quiet << ": " << warnings[0];
@@ -351,9 +352,9 @@ TEST(Allowlist, SpelledEntriesDecideAsTheirCanonicalForms) {
   const Allowlist canonical = policy({"xn--bcher-kva.example", "*.example.com", "127.0.0.1:8080",
                                       "[::1]:8080", "git.corp:443", "10.0.0.1:8443"});
   for (const char* raw :
-       {"xn--bcher-kva.example", "bücher.example", "a.example.com", "A.EXAMPLE.COM.",
-        "example.com", "127.0.0.1", "2130706433", "0177.0.0.1", "[::1]", "[::ffff:127.0.0.1]",
-        "git.corp", "GIT.corp.", "10.0.0.1", "167772161", "bedrock.us-east-1.amazonaws.com"}) {
+       {"xn--bcher-kva.example", "bücher.example", "a.example.com", "A.EXAMPLE.COM.", "example.com",
+        "127.0.0.1", "2130706433", "0177.0.0.1", "[::1]", "[::ffff:127.0.0.1]", "git.corp",
+        "GIT.corp.", "10.0.0.1", "167772161", "bedrock.us-east-1.amazonaws.com"}) {
     for (uint16_t port : {443, 8080, 8443}) {
       const Host h = canon(raw);
       EXPECT_TRUE(same(spelled.decide(h, port), canonical.decide(h, port))) << raw << ":" << port;
@@ -368,10 +369,12 @@ TEST(Allowlist, SpelledEntriesDecideAsTheirCanonicalForms) {
 // wildcard) parses to the same rule, or is refused alike, in both forms.
 TEST(Allowlist, EntryDecisionsEqualThoseOfTheCanonicalForm) {
   const std::vector<std::string> atoms = {
-      "a",    "b",  "x",    "0",  "1",    "7f",   "0x",   "00",  "255",  "256",  "4294967295",
-      ".",    "..", "-",    "_",  "xn--", "ü",    "Ü",    "ß",   "。",   "．",   "１",
-      "ｅ",   "com", "co",  "uk", "io",   "github", "amazonaws", "s3", "169", "254", "ffff",
-      ":",    "[",  "]",    "%",  "@",    "*",    "\xe2\x80\x8b", "\xc2\xad", "K", "EXAMPLE"};
+      "a",        "b",   "x",          "0",      "1",         "7f", "0x",  "00",
+      "255",      "256", "4294967295", ".",      "..",        "-",  "_",   "xn--",
+      "ü",        "Ü",   "ß",          "。",     "．",        "１", "ｅ",  "com",
+      "co",       "uk",  "io",         "github", "amazonaws", "s3", "169", "254",
+      "ffff",     ":",   "[",          "]",      "%",         "@",  "*",   "\xe2\x80\x8b",
+      "\xc2\xad", "K",   "EXAMPLE"};
   std::mt19937 rng(7);
   int valid = 0;
   for (int i = 0; i < 20000; ++i) {

@@ -127,8 +127,8 @@ TEST(EgressProxy, MetadataServiceIsRefused) {
 TEST(EgressProxy, ListedMetadataAddressWithoutItsPortIsStillRefused) {
   // The entry parser refuses it; a rule made without it is still refused.
   ASSERT_FALSE(parse_allow_entry("169.254.169.254").ok());
-  ProxyHarness h({AllowEntry{AllowEntry::Kind::exact, Host{HostKind::ipv4, "169.254.169.254"},
-                             443, false, "test"}});
+  ProxyHarness h({AllowEntry{AllowEntry::Kind::exact, Host{HostKind::ipv4, "169.254.169.254"}, 443,
+                             false, "test"}});
   const std::string r = h.ask(connect_request("169.254.169.254:443"));
   EXPECT_TRUE(r.starts_with("HTTP/1.1 403")) << r;
 }
@@ -147,9 +147,8 @@ TEST(EgressProxy, NameListedWithItsPortNeverReachesTheMetadataService) {
 // Rules made without the entry parser (which refuses these entries) still
 // never reach the metadata service or link-local addresses.
 TEST(EgressProxy, MetadataAddressesAreRefusedWhateverIsListed) {
-  for (const char* authority :
-       {"169.254.169.254:80", "[fd00:ec2::254]:80", "[::ffff:169.254.169.254]:80",
-        "[fe80::1]:80"}) {
+  for (const char* authority : {"169.254.169.254:80", "[fd00:ec2::254]:80",
+                                "[::ffff:169.254.169.254]:80", "[fe80::1]:80"}) {
     auto hp = parse_authority(authority);
     ASSERT_TRUE(hp.ok()) << authority;
     ProxyHarness h({AllowEntry{AllowEntry::Kind::exact, hp->host, 80, true, "test"}});

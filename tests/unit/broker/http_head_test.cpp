@@ -367,8 +367,7 @@ TEST(AttemptedTarget, WhatAHeadThatNeverParsedNamed) {
             "evil.example:99999");
   EXPECT_EQ(attempted("CONNECT a.example:443 HTTP/1.1\nHost: x\n\n"), "a.example:443");
   EXPECT_EQ(attempted("CONNECT a\rb.example:443 HTTP/1.1\r\n\r\n"), "a\rb.example:443");
-  EXPECT_EQ(attempted("GET http://evil.example/x?y=1 HTTP/2\r\n\r\n"),
-            "http://evil.example/x?y=1");
+  EXPECT_EQ(attempted("GET http://evil.example/x?y=1 HTTP/2\r\n\r\n"), "http://evil.example/x?y=1");
   EXPECT_EQ(attempted("CONNECT ev\x01il.example:443 HTTP/1.1\r\n\r\n"), "ev\x01il.example:443");
   // No target at all: the request line is what the client sent.
   EXPECT_EQ(attempted("GARBAGE\r\n\r\n"), "GARBAGE");
@@ -408,7 +407,10 @@ TEST(PrintableBytes, EscapesAndBounds) {
   EXPECT_EQ(printable_bytes("evil.example:443", 100), "evil.example:443");
   EXPECT_EQ(printable_bytes(std::string_view("a\\b\x01\xff\r\n\0z", 9), 100),
             "a\\\\b\\x01\\xff\\x0d\\x0a\\x00z");
-  EXPECT_EQ(printable_bytes("b\xc3\xbc" "cher", 100), "b\\xc3\\xbccher");
+  EXPECT_EQ(printable_bytes("b\xc3\xbc"
+                            "cher",
+                            100),
+            "b\\xc3\\xbccher");
   EXPECT_EQ(printable_bytes("abcdef", 3), "abc...");
   EXPECT_EQ(printable_bytes("", 3), "");
 }

@@ -90,7 +90,8 @@ TEST(NoProxy, AddressesRangesAndPorts) {
 
 // A range's network in another spelling of the same address routes alike.
 TEST(NoProxy, RangeNetworkInAnySpelling) {
-  for (const char* list : {"127.0.0.0/8", "127.0.0.0./8", "127.1/8", "0x7f000000/8", "2130706432/8"}) {
+  for (const char* list :
+       {"127.0.0.0/8", "127.0.0.0./8", "127.1/8", "0x7f000000/8", "2130706432/8"}) {
     UpstreamProxy up(ProxyEndpoint{hp("proxy:3128"), ""}, parse_no_proxy(list));
     EXPECT_FALSE(up.route(hp("127.0.0.5:80"))) << list;
     EXPECT_TRUE(up.route(hp("128.0.0.1:80"))) << list;

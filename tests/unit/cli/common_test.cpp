@@ -28,10 +28,10 @@ TEST(CheckAllowHosts, RefusesPublicSuffixWildcardsAndMetadataNamingTheLine) {
   for (const char* bad : {"*.co.uk", "169.254.169.254:80", "[fd00:ec2::254]"}) {
     auto r = check_allow_hosts(with_hosts({"a.com", bad}));
     ASSERT_FALSE(r.ok()) << bad;
-    EXPECT_EQ(r.error().message.rfind("/home/u/.claude-exec:9:16: CX_ALLOW_HOSTS entry \"" +
-                                          std::string(bad) + "\": ",
-                                      0),
-              0u)
+    EXPECT_EQ(
+        r.error().message.rfind(
+            "/home/u/.claude-exec:9:16: CX_ALLOW_HOSTS entry \"" + std::string(bad) + "\": ", 0),
+        0u)
         << r.error().message;
   }
 }
