@@ -1,9 +1,10 @@
 #pragma once
 // Which resolved addresses the egress proxy may connect to. An allowed name
-// is resolved once; if any answer is loopback, link-local (the instance
-// metadata service), private or otherwise special, the name is refused
-// (unless its exact host:port is listed), and the proxy connects only to the
-// address chosen here, so DNS rebinding between check and use is impossible.
+// is resolved once; if any answer is loopback, private or otherwise special,
+// the name is refused (unless its exact host:port is listed); if any is
+// link-local or a cloud instance metadata address, it is refused whatever is
+// listed. The proxy connects only to the address chosen here, so DNS
+// rebinding between check and use is impossible.
 
 #include <netinet/in.h>
 #include <sys/socket.h>
@@ -53,10 +54,19 @@ class IpAddress {
 // and Teredo addresses are always special.
 std::optional<std::string> special_range(const IpAddress& addr);
 
+// Names the range when `addr` must never be dialled, whatever CX_ALLOW_HOSTS
+// lists: link-local (IPv4 169.254.0.0/16, which holds the instance metadata
+// service at 169.254.169.254, and IPv6 fe80::/10), the cloud metadata and
+// platform addresses (EC2 fd00:ec2::/64, Compute Engine fd20:ce::254,
+// Alibaba Cloud 100.100.100.200, Azure 168.63.129.16), and the IPv6 forms
+// that carry one of those IPv4 addresses. Nullopt otherwise.
+std::optional<std::string> never_dialled(const IpAddress& addr);
+
 // Checks every resolved address of `host` and returns the one to connect
 // to: the first IPv4 address if any (hosts without IPv6 routes are common),
-// else the first. Refuses when the list is empty, or when any address is
-// special and `special_ok` is false (the message names the address and range).
+// else the first. Refuses when the list is empty, when any address is one
+// never dialled, or when any is special and `special_ok` is false (the
+// message names the address and range).
 Result<IpAddress> choose_address(std::span<const IpAddress> resolved, bool special_ok,
                                  std::string_view host);
 

@@ -2,6 +2,9 @@
 
 #include <algorithm>
 
+#include "broker/address_policy.h"
+#include "broker/public_suffix.h"
+
 namespace cx::broker {
 namespace {
 
@@ -13,10 +16,78 @@ std::string shown(std::string_view s) {
   return out;
 }
 
+std::string entry_text(std::string_view entry, const std::string& what) {
+  return "CX_ALLOW_HOSTS entry \"" + shown(entry) + "\": " + what;
+}
+
 Error entry_error(std::string_view entry, const std::string& why) {
-  return make_error("CX_ALLOW_HOSTS entry \"" + shown(entry) + "\": " + why,
+  return make_error(entry_text(entry, why),
                     "entries look like example.com, *.example.com, example.com:8443, "
                     "127.0.0.2:8080 or [::1]:8080");
+}
+
+// `*.suffix` names one owner's hosts: it may neither be a public suffix
+// nor span one. Returns the refusal, or a warning when the list's rules
+// cannot be read (decide() still stops the wildcard at any public suffix).
+Status check_wildcard(std::string_view entry, const std::string& suffix,
+                      std::vector<std::string>* warnings) {
+  const std::string hint =
+      "list the exact hosts you need, or a wildcard under a domain one owner controls "
+      "(*.example.co.uk)";
+  auto section = public_suffix_section(suffix);
+  if (!section) return entry_error(entry, "cannot check `*.`: " + section.error().message);
+  if (*section == SuffixSection::icann) {
+    return make_error(
+        entry_text(entry, suffix + " is a public suffix: anyone can register a name under it"),
+        hint);
+  }
+  if (*section == SuffixSection::private_domains) {
+    return make_error(
+        entry_text(entry, suffix + " is a public suffix (a service's, in the list's "
+                                   "private section): anyone can have a name under it"),
+        hint);
+  }
+  const Result<SuffixRules>& rules = system_suffix_rules();
+  if (!rules) {
+    if (warnings) {
+      warnings->push_back(entry_text(entry, rules.error().message + ", so public suffixes under " +
+                                                suffix +
+                                                " are not refused here; the proxy still refuses "
+                                                "names under them"));
+    }
+    return Ok{};
+  }
+  if (auto under = rules->under(suffix)) {
+    return make_error(entry_text(entry, "names under " + suffix + " include the public suffix " +
+                                            *under + ": anyone can have a name there"),
+                      hint);
+  }
+  return Ok{};
+}
+
+// An IP literal is refused when cx never dials it, and warned about when it
+// is special (reached only because the entry lists it with its port).
+Status check_literal(std::string_view entry, const AllowEntry& rule,
+                     std::vector<std::string>* warnings) {
+  const std::optional<IpAddress> addr = IpAddress::from_host(rule.host);
+  if (!addr) return Ok{};
+  const std::string host = host_text(rule.host);
+  if (auto range = never_dialled(*addr)) {
+    return make_error(entry_text(entry, host + " is " + *range + ", which cx never connects to"),
+                      "remove the entry: nothing allows it");
+  }
+  auto range = special_range(*addr);
+  if (!range || !warnings) return Ok{};
+  if (rule.port_listed) {
+    warnings->push_back(entry_text(entry, host + " is " + *range +
+                                              "; the agent may reach it because this entry "
+                                              "lists it"));
+  } else {
+    warnings->push_back(entry_text(entry, host + " is " + *range + "; it is reached only when " +
+                                              "listed with its port (" + host +
+                                              ":PORT), so this entry allows nothing"));
+  }
+  return Ok{};
 }
 
 bool under_suffix(const std::string& name, const std::string& suffix) {
@@ -24,14 +95,22 @@ bool under_suffix(const std::string& name, const std::string& suffix) {
          name[name.size() - suffix.size() - 1] == '.';
 }
 
-bool host_matches(const AllowEntry& rule, const Host& host) {
+// Whether `rule` names `host`. A wildcard stops at a public suffix under
+// it (`*.amazonaws.com` never reaches a name under s3.amazonaws.com): that
+// suffix is put in `crossed`.
+bool host_matches(const AllowEntry& rule, const Host& host, std::string& crossed) {
   if (rule.kind == AllowEntry::Kind::exact) return rule.host == host;
-  return host.kind == HostKind::name && under_suffix(host.text, rule.host.text);
+  if (host.kind != HostKind::name || !under_suffix(host.text, rule.host.text)) return false;
+  if (auto suffix = public_suffix_between(rule.host.text, host.text)) {
+    crossed = *suffix;
+    return false;
+  }
+  return true;
 }
 
 }  // namespace
 
-Result<AllowEntry> parse_allow_entry(std::string_view entry) {
+Result<AllowEntry> parse_allow_entry(std::string_view entry, std::vector<std::string>* warnings) {
   if (entry.empty()) return entry_error(entry, "is empty");
   if (entry.find("://") != std::string_view::npos) {
     return entry_error(entry, "has a scheme; list hosts only");
@@ -82,6 +161,10 @@ Result<AllowEntry> parse_allow_entry(std::string_view entry) {
     rule.port = *p;
     rule.port_listed = true;
   }
+  const Status checked = rule.kind == AllowEntry::Kind::suffix
+                             ? check_wildcard(entry, rule.host.text, warnings)
+                             : check_literal(entry, rule, warnings);
+  if (!checked) return checked.error();
   return rule;
 }
 
@@ -118,9 +201,10 @@ Result<Allowlist> Allowlist::make(std::string_view region, const std::vector<std
 
 Decision Allowlist::decide(const Host& host, uint16_t port) const {
   bool host_known = false;
+  std::string crossed;
   Decision best;
   for (const AllowEntry& rule : rules_) {
-    if (!host_matches(rule, host)) continue;
+    if (!host_matches(rule, host, crossed)) continue;
     host_known = true;
     if (rule.port != port) continue;
     best.allowed = true;
@@ -133,6 +217,8 @@ Decision Allowlist::decide(const Host& host, uint16_t port) const {
   if (best.allowed) return best;
   if (host_known) {
     best.reason = "port " + std::to_string(port) + " not allowed for " + host_text(host);
+  } else if (!crossed.empty()) {
+    best.reason = "not in the allowlist (a wildcard stops at the public suffix " + crossed + ")";
   } else {
     best.reason = "not in the allowlist";
   }

@@ -29,9 +29,14 @@ struct AllowEntry {
 };
 
 // Parses one CX_ALLOW_HOSTS entry: `host`, `*.suffix`, `host:port`,
-// `*.suffix:port`, `1.2.3.4:port`, `[v6]:port` (no port = 443). Errors read
-// `CX_ALLOW_HOSTS entry "x:y": ...`.
-Result<AllowEntry> parse_allow_entry(std::string_view entry);
+// `*.suffix:port`, `1.2.3.4:port`, `[v6]:port` (no port = 443). Refused: a
+// wildcard that is or spans a public suffix (`*.co.uk`, `*.github.io`,
+// `*.amazonaws.com`), and an address cx never dials (link-local, instance
+// metadata; see never_dialled). An address that is loopback, private or
+// otherwise special is accepted with a line in `warnings` (when given).
+// Errors and warnings read `CX_ALLOW_HOSTS entry "x:y": ...`.
+Result<AllowEntry> parse_allow_entry(std::string_view entry,
+                                     std::vector<std::string>* warnings = nullptr);
 
 // The Bedrock hosts Claude Code reaches in `region` on port 443:
 // bedrock-runtime.REGION.DNS-SUFFIX (invoke) and bedrock.REGION.DNS-SUFFIX
@@ -61,7 +66,8 @@ class Allowlist {
   // Builds a policy from ready rules (tests, and callers that add their own).
   explicit Allowlist(std::vector<AllowEntry> rules) : rules_(std::move(rules)) {}
 
-  // Decides whether a canonical host on `port` may be reached.
+  // Decides whether a canonical host on `port` may be reached. A wildcard
+  // rule never reaches a name through a public suffix under it.
   Decision decide(const Host& host, uint16_t port) const;
 
   const std::vector<AllowEntry>& rules() const { return rules_; }

@@ -19,6 +19,11 @@ struct AuditEvent {
   // egress: the canonical target, the decision, and what crossed the proxy.
   std::string host;  // host_text(): IPv6 in brackets; empty when the head never parsed
   uint16_t port = 0;
+  // The head never parsed (malformed, too large, too slow, cut short):
+  // `target` is what it named (HeadParser::attempted_target(), shown with
+  // printable_bytes()), empty when the client sent nothing.
+  bool malformed = false;
+  std::string target;
   bool allowed = false;  // passed the name and address checks
   std::string reason;    // why it was refused or failed; empty for a clean relay
   std::string address;   // the address connected to (or the upstream proxy's), if any

@@ -13,6 +13,22 @@ namespace cx::broker {
 
 using nlohmann::json;
 
+namespace {
+
+constexpr size_t kMaxSummaryTarget = 80;
+
+// How the summary names a denied connection: its host, or (the start of)
+// what a malformed request named; no host has a space, so the two never mix.
+std::string summary_target(const AuditEvent& e) {
+  if (!e.malformed) return e.host.empty() ? "?" : e.host;
+  if (e.target.empty()) return "(empty request)";
+  std::string shown = e.target.substr(0, kMaxSummaryTarget);
+  if (e.target.size() > kMaxSummaryTarget) shown += "...";
+  return shown + " (malformed)";
+}
+
+}  // namespace
+
 Result<std::unique_ptr<AuditLog>> AuditLog::open(const std::string& path, const Clock& clock) {
   int fd = ::open(path.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
   if (fd < 0) return make_error("cannot open the audit log " + path + ": " + errno_text());
@@ -57,7 +73,7 @@ void AuditLog::broker_event(const AuditEvent& e) {
           ++allowed_;
         } else {
           ++denied_;
-          ++denied_hosts_[e.host.empty() ? "?" : e.host];
+          ++denied_hosts_[summary_target(e)];
         }
       }
       json f = {{"host", e.host},
@@ -66,6 +82,10 @@ void AuditLog::broker_event(const AuditEvent& e) {
                 {"bytes_up", e.bytes_up},
                 {"bytes_down", e.bytes_down},
                 {"duration_ms", e.duration.count()}};
+      if (e.malformed) {
+        f["malformed"] = true;
+        f["target"] = e.target;
+      }
       if (!e.reason.empty()) f["reason"] = e.reason;
       if (!e.address.empty()) f["address"] = e.address;
       if (e.via_upstream_proxy) f["via_upstream_proxy"] = true;

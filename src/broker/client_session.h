@@ -50,6 +50,8 @@ class ClientSession : public Connection, public std::enable_shared_from_this<Cli
   void cancel_timer();
 
   bool finished() const { return finished_; }
+  // The head parser, for what a head that never completed named.
+  const HeadParser& parser() const { return parser_; }
 
   const ServerContext& ctx_;
   UnixSocket client_;

@@ -23,6 +23,8 @@ using Addresses = Result<std::vector<IpAddress>>;
 
 // The most an upstream proxy may say before its tunnel starts.
 constexpr size_t kMaxProxyReply = 16 * 1024;
+// The most of a malformed request's target the audit log shows.
+constexpr size_t kMaxShownTarget = 200;
 
 std::string length_required() {
   const std::string body = "cx: chunked request bodies are not supported; send Content-Length\n";
@@ -76,6 +78,8 @@ class EgressSession final : public ClientSession {
   template <class F>
   void resolve(std::string name, F done);
   void on_target_addresses(Addresses addresses);
+  void check_and_connect(std::span<const IpAddress> addresses);
+  void connect_upstream_proxy();
   void connect(const IpAddress& addr, uint16_t port);
   void send_proxy_connect();
   void read_proxy_reply();
@@ -96,6 +100,7 @@ class EgressSession final : public ClientSession {
   std::string handshake_;  // our CONNECT to the upstream proxy, then its answer
   std::string first_down_;
   bool tunnel_ = false;
+  bool got_head_ = false;
   bool connecting_ = false;
   bool up_done_ = false;
   bool down_done_ = false;
@@ -106,6 +111,7 @@ class EgressSession final : public ClientSession {
 
 void EgressSession::on_head(const RequestHead& head, std::string_view rest) {
   head_ = head;
+  got_head_ = true;
   event_.host = host_text(head.target.host);
   event_.port = head.target.port;
   target_ = authority_text(head.target);
@@ -135,25 +141,14 @@ void EgressSession::on_head(const RequestHead& head, std::string_view rest) {
     fail("cannot connect to " + target_ + ": timed out");
   });
 
+  // The same address rule holds with or without the host's upstream proxy:
+  // a literal is judged as it is, a name is resolved on this host first.
   const std::optional<IpAddress> literal = IpAddress::from_host(head.target.host);
-  if (literal) {
-    auto chosen = choose_address(std::span(&*literal, 1), decision_.special_addresses_ok,
-                                 head.target.host.text);
-    if (!chosen) return refuse(chosen.error().message);
-    if (!via_) return connect(*chosen, head.target.port);
-  } else if (!via_) {
+  if (!literal) {
     return resolve(head.target.host.text,
                    [this](Addresses a) { on_target_addresses(std::move(a)); });
   }
-  // Through the host's proxy, which resolves the name itself.
-  event_.via_upstream_proxy = true;
-  if (auto proxy = IpAddress::from_host(via_->address.host)) {
-    return connect(*proxy, via_->address.port);
-  }
-  resolve(via_->address.host.text, [this](Addresses a) {
-    if (!a) return fail("cannot resolve the upstream proxy: " + a.error().message);
-    connect(a->front(), via_->address.port);
-  });
+  check_and_connect(std::span(&*literal, 1));
 }
 
 void EgressSession::refuse(std::string reason) {
@@ -186,10 +181,33 @@ void EgressSession::resolve(std::string name, F done) {
 }
 
 void EgressSession::on_target_addresses(Addresses addresses) {
-  if (!addresses) return fail(addresses.error().message);
-  auto chosen = choose_address(*addresses, decision_.special_addresses_ok, head_.target.host.text);
+  if (!addresses) {
+    if (!via_) return fail(addresses.error().message);
+    return fail(addresses.error().message +
+                " (cx checks the addresses of a name on this host before it asks the upstream "
+                "proxy for it)");
+  }
+  check_and_connect(*addresses);
+}
+
+void EgressSession::check_and_connect(std::span<const IpAddress> addresses) {
+  auto chosen = choose_address(addresses, decision_.special_addresses_ok, head_.target.host.text);
   if (!chosen) return refuse(chosen.error().message);
-  connect(*chosen, head_.target.port);
+  if (!via_) return connect(*chosen, head_.target.port);
+  connect_upstream_proxy();
+}
+
+void EgressSession::connect_upstream_proxy() {
+  // The upstream proxy is asked for the name, which it resolves again: see
+  // README (network) for what that leaves open.
+  event_.via_upstream_proxy = true;
+  if (auto proxy = IpAddress::from_host(via_->address.host)) {
+    return connect(*proxy, via_->address.port);
+  }
+  resolve(via_->address.host.text, [this](Addresses a) {
+    if (!a) return fail("cannot resolve the upstream proxy: " + a.error().message);
+    connect(a->front(), via_->address.port);
+  });
 }
 
 void EgressSession::connect(const IpAddress& addr, uint16_t port) {
@@ -369,6 +387,10 @@ void EgressSession::on_finish(const std::string& reason) {
   upstream_.close(ignored);
   event_.kind = AuditEvent::Kind::egress;
   event_.reason = reason;
+  if (!got_head_) {
+    event_.malformed = true;
+    event_.target = printable_bytes(parser().attempted_target(), kMaxShownTarget);
+  }
   event_.duration =
       std::chrono::duration_cast<std::chrono::milliseconds>(SteadyClock::now() - started_);
   ctx_.emit(event_);

@@ -2,8 +2,9 @@
 // The egress proxy on proxy.sock: the container's only way out. It accepts
 // `CONNECT host:port` and absolute-form `http://` requests, decides on the
 // canonical name before any DNS lookup, resolves an allowed name once,
-// checks every address, and connects only to the address it checked (or
-// tunnels through the host's own upstream proxy).
+// checks every address, and connects only to the address it checked, or,
+// when the host has its own upstream proxy for the target, asks that proxy
+// for the checked name (which the upstream resolves again).
 //
 // Plain-HTTP requests: exactly one request per connection. The head is
 // rewritten by origin_form_head() (adding `Connection: close`), exactly

@@ -47,6 +47,18 @@ std::vector<std::string_view> split_list(std::string_view s) {
   }
 }
 
+// The request-target of a (possibly partial or malformed) request line:
+// the text between the first and second space, or the whole line when it
+// has no space; without the line ending, bounded.
+std::string target_of(std::string_view line) {
+  while (!line.empty() && (line.back() == '\n' || line.back() == '\r')) line.remove_suffix(1);
+  if (const size_t sp = line.find(' '); sp != std::string_view::npos) {
+    line.remove_prefix(sp + 1);
+    line = line.substr(0, line.find(' '));
+  }
+  return std::string(line.substr(0, HeadParser::kMaxAttempted));
+}
+
 bool is_hop_by_hop(std::string_view name) {
   static constexpr std::array<std::string_view, 9> names = {"connection",
                                                             "proxy-connection",
@@ -79,7 +91,35 @@ HeadParser::HeadParser(ParseMode mode, HeadLimits limits) : mode_(mode), limits_
 void HeadParser::fail(int status, std::string reason) {
   state_ = State::failed;
   error_ = HeadError{status, std::move(reason)};
+  if (!seen_request_line_ && raw_target_.empty()) raw_target_ = target_of(line_);
   line_.clear();
+}
+
+void HeadParser::salvage_host(std::string_view unread) {
+  while (!unread.empty()) {
+    const size_t lf = unread.find('\n');
+    if (lf == std::string_view::npos) return;
+    std::string_view line = unread.substr(0, lf);
+    unread.remove_prefix(lf + 1);
+    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+    if (line.empty()) return;  // the end of the head
+    const size_t colon = line.find(':');
+    if (colon != std::string_view::npos && iequals(line.substr(0, colon), "host")) {
+      salvaged_host_ = std::string(trim_ows(line.substr(colon + 1)).substr(0, kMaxAttempted));
+      return;
+    }
+  }
+}
+
+std::string HeadParser::attempted_target() const {
+  std::string target =
+      seen_request_line_ || state_ == State::failed ? raw_target_ : target_of(line_);
+  if (!target.empty() && target.front() != '/' && target != "*") return target;
+  const std::string* header = head_.header("host");
+  const std::string& host = header != nullptr ? *header : salvaged_host_;
+  if (host.empty()) return target;
+  if (target.empty() || target == "*") return host.substr(0, kMaxAttempted);
+  return (host + target).substr(0, kMaxAttempted);
 }
 
 size_t HeadParser::feed(std::string_view bytes) {
@@ -91,6 +131,8 @@ size_t HeadParser::feed(std::string_view bytes) {
     // Limits are checked as bytes arrive, not at the end of a line, so a
     // client cannot make the parser buffer an endless line.
     if (!seen_request_line_ && line_.size() + take > limits_.request_line + 2) {
+      // The audit log shows the start of the line, up to the limit.
+      line_.append(rest.substr(0, limits_.request_line + 2 - line_.size()));
       fail(414, "request line longer than " + std::to_string(limits_.request_line) + " bytes");
       return used + take;
     }
@@ -103,6 +145,11 @@ size_t HeadParser::feed(std::string_view bytes) {
     used += take;
     if (lf != std::string_view::npos) line_done();
   }
+  // A refused request line may still be followed by the Host header that
+  // says where the client meant to go: the audit log shows it.
+  if (state_ == State::failed && head_.header("host") == nullptr && salvaged_host_.empty()) {
+    salvage_host(bytes.substr(used));
+  }
   return used;
 }
 
@@ -111,6 +158,7 @@ void HeadParser::line_done() {
   // read differently by different servers, the root of request smuggling.
   if (line_.size() < 2 || line_[line_.size() - 2] != '\r')
     return fail(400, "line ends in a bare LF");
+  if (!seen_request_line_) raw_target_ = target_of(line_);
   std::string line = std::move(line_);
   line_.clear();
   line.resize(line.size() - 2);
@@ -250,6 +298,24 @@ void HeadParser::finish() {
     if (!(*hp == head_.target)) return fail(400, "Host header does not match the URL");
   }
   state_ = State::complete;
+}
+
+std::string printable_bytes(std::string_view raw, size_t max) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out;
+  for (unsigned char c : raw.substr(0, max)) {
+    if (c == '\\') {
+      out += "\\\\";
+    } else if (c >= 0x20 && c < 0x7f) {
+      out += static_cast<char>(c);
+    } else {
+      out += "\\x";
+      out += kHex[c >> 4];
+      out += kHex[c & 0xf];
+    }
+  }
+  if (raw.size() > max) out += "...";
+  return out;
 }
 
 std::string origin_form_head(const RequestHead& head) {

@@ -69,8 +69,18 @@ class HeadParser {
   // Why the head was refused; only when state() is failed.
   const HeadError& error() const { return error_; }
 
+  // What the client named as its target, for the audit log of a head that
+  // failed or never completed: the raw request-target (the part read so
+  // far; the whole request line when it has no target), or, for an
+  // origin-form or `*` target, the Host header's value followed by the
+  // path, when a Host header was read (or arrived with the failing line).
+  // Raw bytes, at most kMaxAttempted of them; empty when nothing was sent.
+  std::string attempted_target() const;
+  static constexpr size_t kMaxAttempted = 1024;
+
  private:
   void fail(int status, std::string reason);
+  void salvage_host(std::string_view unread);
   void line_done();
   void request_line(std::string_view line);
   void header_line(std::string_view line);
@@ -84,7 +94,14 @@ class HeadParser {
   std::string line_;
   size_t total_ = 0;
   bool seen_request_line_ = false;
+  std::string raw_target_;     // the request-target as sent, bounded
+  std::string salvaged_host_;  // a Host header after a failed request line
 };
+
+// Shows bytes a client sent in a log line or message: printable ASCII as it
+// is (a backslash doubled), every other byte as \xNN, at most `max` input
+// bytes (then `...`). The result is one line of ASCII.
+std::string printable_bytes(std::string_view raw, size_t max);
 
 // Returns the head to send upstream for an absolute-form request: the
 // origin-form request line, `Host` from the URL, the client's headers minus

@@ -86,11 +86,20 @@ bool matches(const NoProxyRule& rule, const HostPort& target) {
   return false;
 }
 
+// The network of a range, in any form a target may take (`127.1`, `[::1]`)
+// or as a bare IPv6 address: the same address always gives the same rule.
+std::optional<IpAddress> range_network(std::string_view text) {
+  if (auto ip = IpAddress::parse(text)) return ip;
+  auto host = canonical_host(text);
+  if (!host) return std::nullopt;
+  return IpAddress::from_host(*host);
+}
+
 std::optional<NoProxyRule> parse_no_proxy_entry(std::string_view e) {
   NoProxyRule rule;
   if (e == "*") return rule;
   if (const size_t slash = e.find('/'); slash != std::string_view::npos) {
-    auto net = IpAddress::parse(e.substr(0, slash));
+    auto net = range_network(e.substr(0, slash));
     const std::string_view bits = e.substr(slash + 1);
     if (!net || bits.empty() || bits.size() > 3 ||
         !std::all_of(bits.begin(), bits.end(), [](char c) { return c >= '0' && c <= '9'; })) {

@@ -21,12 +21,14 @@ runtime::Runtime resolve_runtime_or_die(const config::Settings& s, int exit_code
   return unwrap(runtime::resolve_runtime(s.runtime, runtime::system_host_probe()), exit_code);
 }
 
-Status check_allow_hosts(const config::Settings& s) {
+Result<std::vector<std::string>> check_allow_hosts(const config::Settings& s) {
+  std::vector<std::string> warnings;
   for (const std::string& entry : s.allow_hosts) {
-    auto e = broker::parse_allow_entry(entry);
+    auto e = broker::parse_allow_entry(entry, &warnings);
     if (!e) return make_error(s.allow_hosts_where + ": " + e.error().message, e.error().hint);
   }
-  return Ok{};
+  for (std::string& w : warnings) w = s.allow_hosts_where + ": " + w;
+  return warnings;
 }
 
 

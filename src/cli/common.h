@@ -17,9 +17,11 @@ config::Settings load_config_or_die(int exit_code);
 // Resolves RUNTIME to a binary and its dialect.
 runtime::Runtime resolve_runtime_or_die(const config::Settings& s, int exit_code);
 
-// Checks every CX_ALLOW_HOSTS entry with the egress proxy's own parser; an
-// error names the config line. Sessions call it before asking for credentials.
-Status check_allow_hosts(const config::Settings& s);
+// Checks every CX_ALLOW_HOSTS entry with the egress proxy's own parser and
+// returns its warnings (special addresses a listed entry lets the agent
+// reach); an error or warning names the config line. Sessions call it before
+// asking for credentials.
+Result<std::vector<std::string>> check_allow_hosts(const config::Settings& s);
 
 
 // Fails unless `tag` exists in the runtime's local image store.

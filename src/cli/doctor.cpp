@@ -293,6 +293,7 @@ int cmd_doctor() {
     settings = std::move(*s);
     r.pass("config", *path);
     for (const auto& w : settings->warnings) r.note("config", w);
+    for (const auto& w : *hosts) r.note("config", w);
   }
 
   std::optional<runtime::Runtime> rt;

@@ -179,7 +179,8 @@ int cmd_session(const Invocation& inv) {
                  "cx: warning: CX_NETWORK=open: the agent can reach any host the runtime's network "
                  "reaches\n");
 
-  unwrap(check_allow_hosts(s), kStart);
+  for (const std::string& w : unwrap(check_allow_hosts(s), kStart))
+    std::fprintf(stderr, "cx: warning: %s\n", w.c_str());
   runtime::Runtime rt = resolve_runtime_or_die(s, kStart);
   if (::getuid() == 0 && !rt.rootless && !s.allow_root) {
     throw Fatal("cx is running as root with a rootful " + std::string(config::to_string(rt.kind)) +

@@ -119,6 +119,49 @@ TEST(AddressPolicy, OutsideGlobalUnicast) {
 
 TEST(AddressPolicy, AzureWireServer) { special("168.63.129.16", "Azure"); }
 
+TEST(AddressPolicy, IPv4TranslatedJudgedByTheEmbeddedIpv4) {
+  special("::ffff:0:127.0.0.1", "IPv4-translated");
+  special("::ffff:0:8.8.8.8", "IPv4-translated");
+}
+
+std::string never(std::string_view text) { return never_dialled(ip(text)).value_or("dialable"); }
+
+// Link-local and the metadata services, in every form that reaches them.
+TEST(NeverDialled, MetadataAndLinkLocalInEveryForm) {
+  struct Case {
+    const char* addr;
+    const char* says;
+  };
+  for (const Case& c : std::initializer_list<Case>{
+           {"169.254.169.254", "instance metadata"},
+           {"169.254.170.2", "link-local"},
+           {"169.254.0.1", "link-local"},
+           {"fe80::1", "link-local"},
+           {"fd00:ec2::254", "EC2 instance metadata"},
+           {"fd00:ec2::23", "EC2"},
+           {"fd20:ce::254", "Compute Engine"},
+           {"100.100.100.200", "Alibaba"},
+           {"168.63.129.16", "Azure"},
+           {"::ffff:169.254.169.254", "IPv4-mapped"},
+           {"::ffff:0:169.254.169.254", "IPv4-translated"},
+           {"::169.254.169.254", "IPv4-compatible"},
+           {"64:ff9b::a9fe:a9fe", "NAT64"},
+           {"2002:a9fe:a9fe::1", "6to4"},
+           {"::ffff:100.100.100.200", "Alibaba"},
+       }) {
+    EXPECT_NE(never(c.addr).find(c.says), std::string::npos) << c.addr << ": " << never(c.addr);
+    EXPECT_TRUE(special_range(ip(c.addr)).has_value()) << c.addr;
+  }
+}
+
+TEST(NeverDialled, OtherSpecialAddressesMayBeListed) {
+  for (const char* a : {"127.0.0.1", "10.0.0.1", "192.168.1.1", "100.64.0.1", "::1", "fd00::1",
+                        "fd00:ec3::254", "fd20:ce::253", "::ffff:127.0.0.1", "64:ff9b::a00:1",
+                        "0.0.0.0", "8.8.8.8", "2600:1f18::1"}) {
+    EXPECT_EQ(never(a), "dialable") << a;
+  }
+}
+
 TEST(IpAddress, FromSockaddr) {
   sockaddr_in in{};
   in.sin_family = AF_INET;
@@ -162,13 +205,18 @@ TEST(IpAddress, ParseIsStrictAndFromHost) {
 }
 
 TEST(ChooseAddress, RefusesIfAnyAddressIsSpecial) {
-  const std::vector<IpAddress> answers = {ip("52.94.133.131"), ip("169.254.169.254")};
+  const std::vector<IpAddress> answers = {ip("52.94.133.131"), ip("10.1.2.3")};
   auto c = choose_address(answers, false, "evil.example.com");
   ASSERT_FALSE(c.ok());
-  EXPECT_NE(c.error().message.find("169.254.169.254 of evil.example.com"), std::string::npos)
+  EXPECT_NE(c.error().message.find("10.1.2.3 of evil.example.com"), std::string::npos)
       << c.error().message;
-  EXPECT_NE(c.error().message.find("metadata"), std::string::npos);
-  EXPECT_FALSE(c.error().hint.empty());
+  EXPECT_NE(c.error().message.find("private"), std::string::npos);
+  EXPECT_FALSE(c.error().hint.empty());  // listing the host:port allows it
+  const std::vector<IpAddress> metadata = {ip("52.94.133.131"), ip("169.254.169.254")};
+  auto m = choose_address(metadata, false, "evil.example.com");
+  ASSERT_FALSE(m.ok());
+  EXPECT_NE(m.error().message.find("169.254.169.254 of evil.example.com"), std::string::npos);
+  EXPECT_NE(m.error().message.find("metadata"), std::string::npos);
 }
 
 TEST(ChooseAddress, MappedLoopbackInAaaaRefused) {
@@ -195,6 +243,18 @@ TEST(ChooseAddress, ListedHostPortAllowsSpecialAddresses) {
   auto c = choose_address(answers, true, "127.0.0.2");
   ASSERT_TRUE(c.ok());
   EXPECT_EQ(c->text(), "127.0.0.2");
+}
+
+TEST(ChooseAddress, ListedHostPortNeverAllowsMetadataOrLinkLocal) {
+  for (const char* bad :
+       {"169.254.169.254", "fd00:ec2::254", "::ffff:169.254.169.254", "fe80::1"}) {
+    const std::vector<IpAddress> answers = {ip("10.0.0.5"), ip(bad)};
+    auto c = choose_address(answers, true, "git.corp");
+    ASSERT_FALSE(c.ok()) << bad;
+    EXPECT_NE(c.error().message.find(std::string(bad) + " of git.corp"), std::string::npos)
+        << c.error().message;
+    EXPECT_NE(c.error().message.find("never connects"), std::string::npos) << c.error().message;
+  }
 }
 
 TEST(ChooseAddress, NoAnswers) { EXPECT_FALSE(choose_address({}, true, "x").ok()); }

@@ -2,6 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include <random>
+
+#include "broker/public_suffix.h"
+
 namespace cx::broker {
 namespace {
 
@@ -234,6 +238,172 @@ TEST(Allowlist, RulesKeepTheirOrigin) {
   ASSERT_EQ(a.rules().size(), 3u);
   EXPECT_EQ(a.rules()[0].origin, "Bedrock");
   EXPECT_EQ(a.rules()[2].origin, "CX_ALLOW_HOSTS");
+}
+
+void refused(const std::string& entry, std::string_view says) {
+  auto e = parse_allow_entry(entry);
+  ASSERT_FALSE(e.ok()) << entry;
+  // Messages show other bytes than printable ASCII as `?`.
+  std::string shown = entry;
+  for (char& c : shown) c = (c >= 0x20 && c < 0x7f) ? c : '?';
+  EXPECT_EQ(e.error().message.rfind("CX_ALLOW_HOSTS entry \"" + shown + "\": ", 0), 0u)
+      << e.error().message;
+  EXPECT_NE(e.error().message.find(says), std::string::npos) << e.error().message;
+  EXPECT_FALSE(e.error().hint.empty()) << entry;
+}
+
+TEST(Allowlist, WildcardOverAPublicSuffixIsRefused) {
+  refused("*.co.uk", "co.uk is a public suffix: anyone can register");
+  refused("*.CO.UK.", "co.uk is a public suffix");
+  refused("*.co.uk:8443", "co.uk is a public suffix");
+  refused("*.公司.cn", "xn--55qx5d.cn is a public suffix");
+  refused("*.github.io", "github.io is a public suffix (a service's");
+  refused("*.s3.amazonaws.com", "s3.amazonaws.com is a public suffix (a service's");
+  refused("*.googleapis.com", "googleapis.com is a public suffix");
+}
+
+TEST(Allowlist, WildcardSpanningAPublicSuffixIsRefused) {
+  if (!system_suffix_rules()) GTEST_SKIP() << system_suffix_rules().error().message;
+  refused("*.amazonaws.com", "names under amazonaws.com include the public suffix ");
+  refused("*.Amazonaws.COM:443", "names under amazonaws.com include");
+  refused("*.uk", "two labels");  // refused before, by the older rule
+}
+
+TEST(Allowlist, WildcardUnderOneOwnerIsAccepted) {
+  for (const char* e : {"*.example.com", "*.example.co.uk", "*.my-bucket.s3.amazonaws.com",
+                        "*.corp.internal", "*.anthropic.com:8443"}) {
+    std::vector<std::string> warnings;
+    auto r = parse_allow_entry(e, &warnings);
+    EXPECT_TRUE(r.ok()) << e << ": " << (r.ok() ? "" : r.error().message);
+    if (system_suffix_rules()) {
+      EXPECT_TRUE(warnings.empty()) << e << ": " << warnings[0];
+    }
+  }
+}
+
+// Rules made without the entry parser: a wildcard still stops at any public
+// suffix, its own included, before any lookup.
+TEST(Allowlist, WildcardNeverReachesANameThroughAPublicSuffix) {
+  const Allowlist a({AllowEntry{AllowEntry::Kind::suffix, canon("amazonaws.com"), 443, false, "t"},
+                     AllowEntry{AllowEntry::Kind::suffix, canon("co.uk"), 443, false, "t"}});
+  const Decision evil = decide(a, "evil-bucket.s3.amazonaws.com", 443);
+  EXPECT_FALSE(evil.allowed);
+  EXPECT_NE(evil.reason.find("public suffix s3.amazonaws.com"), std::string::npos) << evil.reason;
+  EXPECT_FALSE(decide(a, "s3.amazonaws.com", 443).allowed);
+  EXPECT_FALSE(decide(a, "i-1.compute.amazonaws.com", 443).allowed);
+  EXPECT_TRUE(decide(a, "foo.amazonaws.com", 443).allowed);
+  EXPECT_FALSE(decide(a, "example.co.uk", 443).allowed);
+  EXPECT_FALSE(decide(a, "www.example.co.uk", 443).allowed);
+  // An exact rule for the same host is not a wildcard: it still matches.
+  const Allowlist b(
+      {AllowEntry{AllowEntry::Kind::exact, canon("s3.amazonaws.com"), 443, false, "t"}});
+  EXPECT_TRUE(decide(b, "s3.amazonaws.com", 443).allowed);
+}
+
+TEST(Allowlist, MetadataAndLinkLocalEntriesAreRefusedInEveryForm) {
+  for (const char* e :
+       {"169.254.169.254", "169.254.169.254:80", "2852039166:80", "0xa9fea9fe", "0xA9FEA9FE:80",
+        "0251.0376.0251.0376", "169.254.43518", "169.254.169.254.:80", "[fd00:ec2::254]:80",
+        "[FD00:EC2:0:0::254]", "[::ffff:169.254.169.254]:80", "[::ffff:a9fe:a9fe]",
+        "[64:ff9b::a9fe:a9fe]:80", "[fe80::1]:80", "169.254.1.1:8080", "100.100.100.200:80",
+        "[fd20:ce::254]:80", "168.63.129.16:80", "１６９.２５４.１６９.２５４"}) {
+    refused(e, "which cx never connects to");
+  }
+}
+
+TEST(Allowlist, SpecialLiteralEntriesAreAcceptedWithAWarning) {
+  struct Case {
+    const char* entry;
+    const char* says;
+  };
+  for (const Case& c : std::initializer_list<Case>{
+           {"127.0.0.1:8080", "127.0.0.1 is loopback; the agent may reach it because this entry"},
+           {"2130706433:8080", "127.0.0.1 is loopback"},
+           {"10.0.0.1:8080", "10.0.0.1 is private (10.0.0.0/8)"},
+           {"[::1]:8080", "[::1] is loopback (::1)"},
+           {"[fd00::1]:443", "[fd00::1] is unique local"},
+           {"127.0.0.1", "listed with its port (127.0.0.1:PORT), so this entry allows nothing"},
+       }) {
+    std::vector<std::string> warnings;
+    auto e = parse_allow_entry(c.entry, &warnings);
+    ASSERT_TRUE(e.ok()) << c.entry << ": " << e.error().message;
+    ASSERT_EQ(warnings.size(), 1u) << c.entry;
+    EXPECT_EQ(warnings[0].rfind("CX_ALLOW_HOSTS entry \"" + std::string(c.entry) + "\": ", 0), 0u)
+        << warnings[0];
+    EXPECT_NE(warnings[0].find(c.says), std::string::npos) << warnings[0];
+  }
+  for (const char* quiet :
+       {"8.8.8.8:443", "example.com:8080", "localhost:8080", "[2600:1f18::1]"}) {
+    std::vector<std::string> warnings;
+    ASSERT_TRUE(parse_allow_entry(quiet, &warnings).ok()) << quiet;
+    EXPECT_TRUE(warnings.empty()) << quiet << ": " << warnings[0];
+  }
+}
+
+bool same(const Decision& a, const Decision& b) {
+  return a.allowed == b.allowed && a.reason == b.reason &&
+         a.special_addresses_ok == b.special_addresses_ok;
+}
+
+// Entries written in other spellings decide exactly as their canonical forms.
+TEST(Allowlist, SpelledEntriesDecideAsTheirCanonicalForms) {
+  const Allowlist spelled = policy({"BÜCHER.example.", "*.Ｅxample.COM.", "0x7f.1:8080",
+                                    "[0:0::1]:8080", "git。corp:443", "10.1:8443"});
+  const Allowlist canonical = policy({"xn--bcher-kva.example", "*.example.com", "127.0.0.1:8080",
+                                      "[::1]:8080", "git.corp:443", "10.0.0.1:8443"});
+  for (const char* raw :
+       {"xn--bcher-kva.example", "bücher.example", "a.example.com", "A.EXAMPLE.COM.", "example.com",
+        "127.0.0.1", "2130706433", "0177.0.0.1", "[::1]", "[::ffff:127.0.0.1]", "git.corp",
+        "GIT.corp.", "10.0.0.1", "167772161", "bedrock.us-east-1.amazonaws.com"}) {
+    for (uint16_t port : {443, 8080, 8443}) {
+      const Host h = canon(raw);
+      EXPECT_TRUE(same(spelled.decide(h, port), canonical.decide(h, port))) << raw << ":" << port;
+      // And the request's own spelling does not matter: its canonical text decides alike.
+      const Host again = canon(host_text(h));
+      EXPECT_TRUE(same(canonical.decide(h, port), canonical.decide(again, port))) << raw;
+    }
+  }
+}
+
+// Random spellings: canonicalising is idempotent, and an entry (exact or
+// wildcard) parses to the same rule, or is refused alike, in both forms.
+TEST(Allowlist, EntryDecisionsEqualThoseOfTheCanonicalForm) {
+  const std::vector<std::string> atoms = {
+      "a",        "b",   "x",          "0",      "1",         "7f", "0x",  "00",
+      "255",      "256", "4294967295", ".",      "..",        "-",  "_",   "xn--",
+      "ü",        "Ü",   "ß",          "。",     "．",        "１", "ｅ",  "com",
+      "co",       "uk",  "io",         "github", "amazonaws", "s3", "169", "254",
+      "ffff",     ":",   "[",          "]",      "%",         "@",  "*",   "\xe2\x80\x8b",
+      "\xc2\xad", "K",   "EXAMPLE"};
+  std::mt19937 rng(7);
+  int valid = 0;
+  for (int i = 0; i < 20000; ++i) {
+    std::string raw;
+    for (unsigned n = 1 + rng() % 5; n > 0; --n) raw += atoms[rng() % atoms.size()];
+    auto h = canonical_host(raw);
+    if (!h) continue;
+    ++valid;
+    auto again = canonical_host(host_text(*h));
+    ASSERT_TRUE(again.ok()) << raw;
+    ASSERT_EQ(*again, *h) << raw;
+    for (const std::string& form : {std::string(""), std::string("*.")}) {
+      if (!form.empty() && h->kind != HostKind::name) continue;
+      for (const std::string& port : {std::string(""), std::string(":8443")}) {
+        std::vector<std::string> w1, w2;
+        auto a = parse_allow_entry(form + raw + port, &w1);
+        auto b = parse_allow_entry(form + host_text(*h) + port, &w2);
+        ASSERT_EQ(a.ok(), b.ok()) << form + raw + port << ": "
+                                  << (a.ok() ? b.error().message : a.error().message);
+        if (a.ok()) {
+          EXPECT_EQ(a->host, b->host) << raw;
+          EXPECT_EQ(a->kind, b->kind) << raw;
+          EXPECT_EQ(a->port_listed, b->port_listed) << raw;
+        }
+        EXPECT_EQ(w1.size(), w2.size()) << raw;
+      }
+    }
+  }
+  EXPECT_GT(valid, 1000);
 }
 
 }  // namespace

@@ -125,10 +125,36 @@ TEST(EgressProxy, MetadataServiceIsRefused) {
 }
 
 TEST(EgressProxy, ListedMetadataAddressWithoutItsPortIsStillRefused) {
-  // A bare entry means port 443 and never a special address.
-  ProxyHarness h({entry("169.254.169.254")});
+  // The entry parser refuses it; a rule made without it is still refused.
+  ASSERT_FALSE(parse_allow_entry("169.254.169.254").ok());
+  ProxyHarness h({AllowEntry{AllowEntry::Kind::exact, Host{HostKind::ipv4, "169.254.169.254"}, 443,
+                             false, "test"}});
   const std::string r = h.ask(connect_request("169.254.169.254:443"));
   EXPECT_TRUE(r.starts_with("HTTP/1.1 403")) << r;
+}
+
+TEST(EgressProxy, NameListedWithItsPortNeverReachesTheMetadataService) {
+  ProxyHarness h({entry("stand-in.example:80")});
+  h.resolver->answers["stand-in.example"] = {"10.0.0.5", "169.254.169.254"};
+  const std::string r = h.ask(connect_request("stand-in.example:80"));
+  EXPECT_TRUE(r.starts_with("HTTP/1.1 403")) << r;
+  auto events = h.audit.wait_for(1);
+  ASSERT_EQ(events.size(), 1u);
+  EXPECT_FALSE(events[0].allowed);
+  EXPECT_NE(events[0].reason.find("never connects"), std::string::npos) << events[0].reason;
+}
+
+// Rules made without the entry parser (which refuses these entries) still
+// never reach the metadata service or link-local addresses.
+TEST(EgressProxy, MetadataAddressesAreRefusedWhateverIsListed) {
+  for (const char* authority : {"169.254.169.254:80", "[fd00:ec2::254]:80",
+                                "[::ffff:169.254.169.254]:80", "[fe80::1]:80"}) {
+    auto hp = parse_authority(authority);
+    ASSERT_TRUE(hp.ok()) << authority;
+    ProxyHarness h({AllowEntry{AllowEntry::Kind::exact, hp->host, 80, true, "test"}});
+    const std::string r = h.ask(connect_request(authority));
+    EXPECT_TRUE(r.starts_with("HTTP/1.1 403")) << authority << ": " << r;
+  }
 }
 
 TEST(EgressProxy, NumericFormOfLoopbackIsRefused) {
@@ -272,6 +298,67 @@ TEST(EgressProxy, MalformedHeadGets400) {
   EXPECT_TRUE(h.ask("CONNECT a.example:443 HTTP/1.1\nHost: x\n\n").starts_with("HTTP/1.1 400"));
 }
 
+// The audit event of a request that never parsed says what it named.
+TEST(EgressProxy, MalformedRequestsAreLoggedWithWhatTheyNamed) {
+  struct Case {
+    std::string request;
+    std::string target;
+  };
+  for (const Case& c : std::vector<Case>{
+           {"CONNECT evil.example:99999 HTTP/1.1\r\n\r\n", "evil.example:99999"},
+           {"GET /latest/meta-data/ HTTP/1.1\r\nHost: 169.254.169.254\r\n\r\n",
+            "169.254.169.254/latest/meta-data/"},
+           {"CONNECT ev\x01il.\xc3\xa9xample:443 HTTP/1.1\r\n\r\n",
+            "ev\\x01il.\\xc3\\xa9xample:443"},
+           {std::string("\x16\x03\x01\x02\x00\x01\r\n", 8), "\\x16\\x03\\x01\\x02\\x00\\x01"},
+           {"GARBAGE\r\n\r\n", "GARBAGE"},
+       }) {
+    ProxyHarness h({entry("allowed.example")});
+    const std::string r = h.ask(c.request);
+    EXPECT_TRUE(r.starts_with("HTTP/1.1 400")) << r;
+    auto events = h.audit.wait_for(1);
+    ASSERT_EQ(events.size(), 1u);
+    EXPECT_TRUE(events[0].malformed);
+    EXPECT_FALSE(events[0].allowed);
+    EXPECT_EQ(events[0].host, "");
+    EXPECT_EQ(events[0].target, c.target);
+    EXPECT_FALSE(events[0].reason.empty());
+    EXPECT_TRUE(h.resolver->seen().empty());
+  }
+}
+
+TEST(EgressProxy, SlowAndCutShortHeadsAreLoggedWithWhatTheyNamed) {
+  BrokerLimits limits;
+  limits.head_timeout = 200ms;
+  ProxyHarness h({entry("allowed.example")}, {}, limits);
+  {
+    Fd c = h.client();
+    send_all(c.fd, "CONNECT allowed.exa");
+    EXPECT_TRUE(read_to_eof(c.fd, 1500ms).data.starts_with("HTTP/1.1 408"));
+  }
+  auto events = h.audit.wait_for(1);
+  ASSERT_EQ(events.size(), 1u);
+  EXPECT_TRUE(events[0].malformed);
+  EXPECT_EQ(events[0].target, "allowed.exa");
+  {
+    Fd c = h.client();
+    send_all(c.fd, "CONNECT x" + std::string(300, 'y'));
+  }
+  events = h.audit.wait_for(2);
+  ASSERT_EQ(events.size(), 2u);
+  EXPECT_TRUE(events[1].malformed);
+  EXPECT_EQ(events[1].target, "x" + std::string(199, 'y') + "...");  // bounded
+}
+
+TEST(EgressProxy, ParsedRequestsAreNotMalformed) {
+  ProxyHarness h({entry("allowed.example")});
+  EXPECT_TRUE(h.ask(connect_request("evil.example:443")).starts_with("HTTP/1.1 403"));
+  auto events = h.audit.wait_for(1);
+  ASSERT_EQ(events.size(), 1u);
+  EXPECT_FALSE(events[0].malformed);
+  EXPECT_EQ(events[0].target, "");
+}
+
 TEST(EgressProxy, DuplicateContentLengthGets400) {
   ProxyHarness h({entry("allowed.example:80")});
   const std::string r = h.ask(
@@ -369,9 +456,10 @@ struct FakeUpstreamProxy {
   }
 };
 
-TEST(EgressProxy, UpstreamProxyGetsConnectAndResolvesTheName) {
+TEST(EgressProxy, UpstreamProxyGetsConnectForTheCheckedName) {
   FakeUpstreamProxy upstream;
   ProxyHarness h({entry("api.example")}, upstream.setting());
+  h.resolver->answers["api.example"] = {"93.184.216.34"};
   Fd c = h.client();
   send_all(c.fd, connect_request("API.Example.:443"));
   ASSERT_EQ(read_until(c.fd, "\r\n\r\n").data, kEstablished);
@@ -380,11 +468,51 @@ TEST(EgressProxy, UpstreamProxyGetsConnectAndResolvesTheName) {
   EXPECT_EQ(upstream.got(),
             "CONNECT api.example:443 HTTP/1.1\r\nHost: api.example:443\r\n"
             "Proxy-Authorization: Basic dTpw\r\n\r\n");
-  EXPECT_TRUE(h.resolver->seen().empty()) << "DNS is the upstream proxy's";
+  EXPECT_EQ(h.resolver->seen(), std::vector<std::string>{"api.example"})
+      << "the name is checked on this host first";
   c = Fd();
   auto events = h.audit.wait_for(1);
   ASSERT_EQ(events.size(), 1u);
   EXPECT_TRUE(events[0].via_upstream_proxy);
+  EXPECT_TRUE(events[0].allowed);
+}
+
+TEST(EgressProxy, UpstreamProxyPathRefusesANameThatResolvesToLoopback) {
+  FakeUpstreamProxy upstream;
+  ProxyHarness h({entry("api.example")}, upstream.setting());
+  h.resolver->answers["api.example"] = {"93.184.216.34", "127.0.0.1"};
+  const std::string r = h.ask(connect_request("api.example:443"));
+  EXPECT_TRUE(r.starts_with("HTTP/1.1 403")) << r;
+  EXPECT_EQ(upstream.server.accepted.load(), 0);
+  auto events = h.audit.wait_for(1);
+  ASSERT_EQ(events.size(), 1u);
+  EXPECT_FALSE(events[0].allowed);
+  EXPECT_NE(events[0].reason.find("loopback"), std::string::npos) << events[0].reason;
+}
+
+TEST(EgressProxy, UpstreamProxyPathFollowsTheListedHostPortRule) {
+  FakeUpstreamProxy upstream;
+  ProxyHarness h({entry("git.corp:443"), entry("meta.corp:443")}, upstream.setting());
+  h.resolver->answers["git.corp"] = {"10.1.2.3"};
+  h.resolver->answers["meta.corp"] = {"169.254.169.254"};
+  // Listed with its port: a private address is allowed, through the upstream too.
+  EXPECT_EQ(h.ask(connect_request("git.corp:443")), kEstablished);
+  EXPECT_TRUE(upstream.got().starts_with("CONNECT git.corp:443 HTTP/1.1\r\n"));
+  // The metadata service never.
+  const std::string r = h.ask(connect_request("meta.corp:443"));
+  EXPECT_TRUE(r.starts_with("HTTP/1.1 403")) << r;
+  EXPECT_EQ(upstream.server.accepted.load(), 1);
+}
+
+TEST(EgressProxy, UpstreamProxyPathFailsClosedWhenTheHostCannotResolveTheName) {
+  FakeUpstreamProxy upstream;
+  ProxyHarness h({entry("api.example")}, upstream.setting());
+  Fd c = h.client();
+  send_all(c.fd, connect_request("api.example:443"));
+  ReadResult r = read_to_eof(c.fd);
+  EXPECT_TRUE(r.data.starts_with("HTTP/1.1 502")) << r.data;
+  EXPECT_NE(r.data.find("before it asks the upstream proxy"), std::string::npos) << r.data;
+  EXPECT_EQ(upstream.server.accepted.load(), 0);
 }
 
 TEST(EgressProxy, UpstreamProxyStillFollowsTheAllowlist) {
@@ -392,11 +520,13 @@ TEST(EgressProxy, UpstreamProxyStillFollowsTheAllowlist) {
   ProxyHarness h({entry("api.example")}, upstream.setting());
   EXPECT_TRUE(h.ask(connect_request("evil.example:443")).starts_with("HTTP/1.1 403"));
   EXPECT_EQ(upstream.server.accepted.load(), 0);
+  EXPECT_TRUE(h.resolver->seen().empty());
 }
 
 TEST(EgressProxy, UpstreamProxyCarriesAbsoluteFormInATunnel) {
   FakeUpstreamProxy upstream;
   ProxyHarness h({entry("api.example:80")}, upstream.setting());
+  h.resolver->answers["api.example"] = {"93.184.216.34"};
   Fd c = h.client();
   send_all(c.fd, "GET http://api.example/x HTTP/1.1\r\nHost: api.example\r\n\r\n");
   // The fake proxy echoes, so the rewritten request comes back as the "response".
@@ -409,8 +539,10 @@ TEST(EgressProxy, UpstreamProxyRefusalGets502) {
   FakeUpstreamProxy upstream;
   upstream.status = "407 Proxy Authentication Required";
   ProxyHarness h({entry("api.example")}, upstream.setting());
+  h.resolver->answers["api.example"] = {"93.184.216.34"};
   const std::string r = h.ask(connect_request("api.example:443"));
   EXPECT_TRUE(r.starts_with("HTTP/1.1 502")) << r;
+  EXPECT_NE(r.find("the upstream proxy refused CONNECT api.example:443"), std::string::npos) << r;
 }
 
 TEST(EgressProxy, NoProxyTargetsConnectDirectly) {

@@ -357,6 +357,64 @@ TEST(HttpHead, ReasonsNeverEchoRequestBytes) {
   EXPECT_EQ(p.error().reason.find("secret"), std::string::npos);
 }
 
+std::string attempted(std::string_view bytes, HeadLimits limits = {}) {
+  return parse(bytes, ParseMode::proxy, limits).attempted_target();
+}
+
+TEST(AttemptedTarget, WhatAHeadThatNeverParsedNamed) {
+  EXPECT_EQ(attempted("CONNECT evil.example:99999 HTTP/1.1\r\n\r\n"), "evil.example:99999");
+  EXPECT_EQ(attempted("CONNECT evil.example:99999 HTTP/1.1\r\nHost: other\r\n\r\n"),
+            "evil.example:99999");
+  EXPECT_EQ(attempted("CONNECT a.example:443 HTTP/1.1\nHost: x\n\n"), "a.example:443");
+  EXPECT_EQ(attempted("CONNECT a\rb.example:443 HTTP/1.1\r\n\r\n"), "a\rb.example:443");
+  EXPECT_EQ(attempted("GET http://evil.example/x?y=1 HTTP/2\r\n\r\n"), "http://evil.example/x?y=1");
+  EXPECT_EQ(attempted("CONNECT ev\x01il.example:443 HTTP/1.1\r\n\r\n"), "ev\x01il.example:443");
+  // No target at all: the request line is what the client sent.
+  EXPECT_EQ(attempted("GARBAGE\r\n\r\n"), "GARBAGE");
+  EXPECT_EQ(attempted("\r\nGARBAGE\r\n\r\n"), "GARBAGE");
+  EXPECT_EQ(attempted(""), "");
+}
+
+TEST(AttemptedTarget, OriginFormTakesTheHostHeader) {
+  // Refused at the request line; the Host header that came with it still counts.
+  EXPECT_EQ(attempted("GET /latest/meta-data/ HTTP/1.1\r\nX: 1\r\nhOsT:  169.254.169.254 \r\n\r\n"),
+            "169.254.169.254/latest/meta-data/");
+  EXPECT_EQ(attempted("OPTIONS * HTTP/1.1\r\nHost: evil.example\r\n\r\n"), "evil.example");
+  EXPECT_EQ(attempted("GET / HTTP/1.1\r\n\r\n"), "/");
+  // A Host header after the end of the head is not part of it.
+  EXPECT_EQ(attempted("GET / HTTP/1.1\r\n\r\nHost: later\r\n"), "/");
+}
+
+TEST(AttemptedTarget, AfterAHeaderError) {
+  EXPECT_EQ(attempted("POST http://a.example/ HTTP/1.1\r\nContent-Length: 1\r\n"
+                      "Content-Length: 2\r\n\r\n"),
+            "http://a.example/");
+}
+
+TEST(AttemptedTarget, IncompleteHeadsAndBounds) {
+  EXPECT_EQ(attempted("CONNECT allowed.exa"), "allowed.exa");
+  EXPECT_EQ(attempted("CONNECT a.example:443 HTTP/1.1\r\nHost: a"), "a.example:443");
+  // Too long a request line: its start, bounded.
+  const std::string t = attempted("CONNECT " + std::string(20000, 'a'));
+  EXPECT_EQ(t, std::string(HeadParser::kMaxAttempted, 'a'));
+  HeadLimits small;
+  small.request_line = 64;
+  EXPECT_EQ(attempted("CONNECT " + std::string(100, 'b') + " HTTP/1.1\r\n\r\n", small),
+            std::string(58, 'b'));  // 64 + CRLF, less "CONNECT "
+}
+
+TEST(PrintableBytes, EscapesAndBounds) {
+  EXPECT_EQ(printable_bytes("evil.example:443", 100), "evil.example:443");
+  EXPECT_EQ(printable_bytes(std::string_view("a\\b\x01\xff\r\n\0z", 9), 100),
+            "a\\\\b\\x01\\xff\\x0d\\x0a\\x00z");
+  EXPECT_EQ(printable_bytes("b\xc3\xbc"
+                            "cher",
+                            100),
+            "b\\xc3\\xbccher");
+  EXPECT_EQ(printable_bytes("abcdef", 3), "abc...");
+  EXPECT_EQ(printable_bytes("", 3), "");
+}
+
 TEST(OriginFormHead, RewritesForUpstream) {
   const HeadParser p = parse(kPost);
   EXPECT_EQ(origin_form_head(complete(p)),

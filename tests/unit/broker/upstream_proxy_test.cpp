@@ -88,6 +88,22 @@ TEST(NoProxy, AddressesRangesAndPorts) {
   EXPECT_TRUE(up.route(hp("[fd00::1]:443")));
 }
 
+// A range's network in another spelling of the same address routes alike.
+TEST(NoProxy, RangeNetworkInAnySpelling) {
+  for (const char* list :
+       {"127.0.0.0/8", "127.0.0.0./8", "127.1/8", "0x7f000000/8", "2130706432/8"}) {
+    UpstreamProxy up(ProxyEndpoint{hp("proxy:3128"), ""}, parse_no_proxy(list));
+    EXPECT_FALSE(up.route(hp("127.0.0.5:80"))) << list;
+    EXPECT_TRUE(up.route(hp("128.0.0.1:80"))) << list;
+  }
+  for (const char* list : {"fd00::/8", "[fd00::]/8", "[FD00:0::0]/8"}) {
+    UpstreamProxy up(ProxyEndpoint{hp("proxy:3128"), ""}, parse_no_proxy(list));
+    EXPECT_FALSE(up.route(hp("[fd12::1]:80"))) << list;
+    EXPECT_TRUE(up.route(hp("[fe80::1]:80"))) << list;
+  }
+  EXPECT_TRUE(parse_no_proxy("example.com/8").empty());
+}
+
 TEST(NoProxy, UnreadableEntriesAreSkipped) {
   auto rules = parse_no_proxy("bad entry!, 1.2.3.4/99, ok.example");
   ASSERT_EQ(rules.size(), 2u);  // "bad" and "ok.example"; "entry!" and the range are dropped

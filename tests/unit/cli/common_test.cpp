@@ -24,5 +24,28 @@ TEST(CheckAllowHosts, UsesTheProxysParserAndNamesTheConfigLine) {
   EXPECT_FALSE(check_allow_hosts(with_hosts({"*.internal"})).ok());
 }
 
+TEST(CheckAllowHosts, RefusesPublicSuffixWildcardsAndMetadataNamingTheLine) {
+  for (const char* bad : {"*.co.uk", "169.254.169.254:80", "[fd00:ec2::254]"}) {
+    auto r = check_allow_hosts(with_hosts({"a.com", bad}));
+    ASSERT_FALSE(r.ok()) << bad;
+    EXPECT_EQ(
+        r.error().message.rfind(
+            "/home/u/.claude-exec:9:16: CX_ALLOW_HOSTS entry \"" + std::string(bad) + "\": ", 0),
+        0u)
+        << r.error().message;
+  }
+}
+
+TEST(CheckAllowHosts, WarnsAboutListedSpecialAddressesNamingTheLine) {
+  auto r = check_allow_hosts(with_hosts({"a.com", "10.0.0.1:8080", "[::1]:8080"}));
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  ASSERT_EQ(r->size(), 2u);
+  EXPECT_EQ((*r)[0].rfind("/home/u/.claude-exec:9:16: CX_ALLOW_HOSTS entry \"10.0.0.1:8080\": ", 0),
+            0u)
+      << (*r)[0];
+  EXPECT_NE((*r)[1].find("[::1] is loopback"), std::string::npos) << (*r)[1];
+  EXPECT_TRUE(check_allow_hosts(with_hosts({"a.com", "*.b.com"}))->empty());
+}
+
 }  // namespace
 }  // namespace cx::cli
