@@ -11,6 +11,7 @@
 #include "util/digest.h"
 #include "util/iso8601.h"
 #include "util/private_fs.h"
+#include "util/unique_fd.h"
 
 namespace cx::aws {
 namespace {
@@ -63,21 +64,21 @@ std::optional<Credentials> CredentialCache::load(const std::string& key,
   if (::lstat(dir_.c_str(), &dst) != 0 || !S_ISDIR(dst.st_mode) || !private_to_us(dst))
     return std::nullopt;
   // O_NOFOLLOW: a symlink is refused; O_NONBLOCK: a planted FIFO cannot stall us.
-  int fd = ::open(path_of(key).c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
-  if (fd < 0) return std::nullopt;
+  UniqueFd fd(::open(path_of(key).c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK));
+  if (!fd) return std::nullopt;
   struct stat st;
   std::string text;
-  if (::fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && private_to_us(st) &&
+  if (::fstat(fd.get(), &st) == 0 && S_ISREG(st.st_mode) && private_to_us(st) &&
       static_cast<size_t>(st.st_size) <= kMaxEntryBytes) {
     char buf[4096];
     while (text.size() <= kMaxEntryBytes) {
-      ssize_t n = ::read(fd, buf, sizeof buf);
+      ssize_t n = ::read(fd.get(), buf, sizeof buf);
       if (n < 0 && errno == EINTR) continue;
       if (n <= 0) break;
       text.append(buf, static_cast<size_t>(n));
     }
   }
-  ::close(fd);
+  fd.reset();
   if (text.empty() || text.size() > kMaxEntryBytes) return std::nullopt;
 
   json doc = json::parse(text, nullptr, false);

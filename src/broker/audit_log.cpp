@@ -8,6 +8,7 @@
 
 #include "util/iso8601.h"
 #include "util/private_fs.h"
+#include "util/unique_fd.h"
 
 namespace cx::broker {
 
@@ -30,13 +31,11 @@ std::string summary_target(const AuditEvent& e) {
 }  // namespace
 
 Result<std::unique_ptr<AuditLog>> AuditLog::open(const std::string& path, const Clock& clock) {
-  int fd = ::open(path.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
-  if (fd < 0) return make_error("cannot open the audit log " + path + ": " + errno_text());
-  std::FILE* f = ::fdopen(fd, "a");
-  if (!f) {
-    ::close(fd);
-    return make_error("cannot open the audit log " + path + ": " + errno_text());
-  }
+  UniqueFd fd(::open(path.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600));
+  if (!fd) return make_error("cannot open the audit log " + path + ": " + errno_text());
+  std::FILE* f = ::fdopen(fd.get(), "a");
+  if (!f) return make_error("cannot open the audit log " + path + ": " + errno_text());
+  (void)fd.release();  // the FILE owns it now
   return std::unique_ptr<AuditLog>(new AuditLog(f, path, clock));
 }
 

@@ -13,6 +13,7 @@
 
 #include "broker/client_session.h"
 #include "broker/responses.h"
+#include "util/unique_fd.h"
 
 namespace cx::broker {
 namespace {
@@ -215,14 +216,12 @@ void EgressSession::connect(const IpAddress& addr, uint16_t port) {
   event_.address = addr.text();
   const std::string what = via_ ? "the upstream proxy " + authority_text(via_->address) : target_;
   // SOCK_CLOEXEC: a runtime cx spawns meanwhile must not inherit the tunnel.
-  const int fd = ::socket(addr.family(), SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, IPPROTO_TCP);
-  if (fd < 0) return fail("cannot connect to " + what + ": " + strerror(errno));
+  UniqueFd fd(::socket(addr.family(), SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, IPPROTO_TCP));
+  if (!fd) return fail("cannot connect to " + what + ": " + strerror(errno));
   asio::error_code ec;
-  upstream_.assign(addr.family() == AF_INET ? Tcp::v4() : Tcp::v6(), fd, ec);
-  if (ec) {
-    ::close(fd);
-    return fail("cannot connect to " + what + ": " + ec.message());
-  }
+  upstream_.assign(addr.family() == AF_INET ? Tcp::v4() : Tcp::v6(), fd.get(), ec);
+  if (ec) return fail("cannot connect to " + what + ": " + ec.message());
+  (void)fd.release();  // the socket owns it now
   upstream_.async_connect(Tcp::endpoint(to_asio(addr), port),
                           [self = self(), this, what](const asio::error_code& err) {
                             if (stale()) return;

@@ -1,4 +1,5 @@
 #include "broker/listener.h"
+#include "util/unique_fd.h"
 
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -26,29 +27,27 @@ Status Listener::listen(const std::string& path) {
                       "set TMPDIR or XDG_RUNTIME_DIR to a shorter directory");
   }
   // SOCK_CLOEXEC at creation: a runtime spawned meanwhile must not inherit it.
-  const int fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
-  if (fd < 0) return make_error("cannot create a unix socket: " + std::string(strerror(errno)));
+  UniqueFd fd(::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0));
+  if (!fd) return make_error("cannot create a unix socket: " + std::string(strerror(errno)));
   sa.sun_family = AF_UNIX;
   std::memcpy(sa.sun_path, path.c_str(), path.size() + 1);
-  if (::bind(fd, reinterpret_cast<sockaddr*>(&sa), sizeof sa) != 0) {
+  if (::bind(fd.get(), reinterpret_cast<sockaddr*>(&sa), sizeof sa) != 0) {
     const int err = errno;
-    ::close(fd);
     return make_error("cannot listen on " + path + ": " + strerror(err), hint);
   }
   // The directory is private already; the mode is a second fence.
-  if (::chmod(path.c_str(), 0600) != 0 || ::listen(fd, SOMAXCONN) != 0) {
+  if (::chmod(path.c_str(), 0600) != 0 || ::listen(fd.get(), SOMAXCONN) != 0) {
     const int err = errno;
-    ::close(fd);
     ::unlink(path.c_str());
     return make_error("cannot listen on " + path + ": " + strerror(err), hint);
   }
   asio::error_code ec;
-  acceptor_.assign(asio::local::stream_protocol(), fd, ec);
+  acceptor_.assign(asio::local::stream_protocol(), fd.get(), ec);
   if (ec) {
-    ::close(fd);
     ::unlink(path.c_str());
     return make_error("cannot listen on " + path + ": " + ec.message(), hint);
   }
+  (void)fd.release();  // the acceptor owns it now
   return Ok{};
 }
 
@@ -71,9 +70,9 @@ void Listener::accept() {
 }
 
 void Listener::on_readable() {
-  const int fd =
-      ::accept4(acceptor_.native_handle(), nullptr, nullptr, SOCK_CLOEXEC | SOCK_NONBLOCK);
-  if (fd < 0) {
+  UniqueFd fd(
+      ::accept4(acceptor_.native_handle(), nullptr, nullptr, SOCK_CLOEXEC | SOCK_NONBLOCK));
+  if (!fd) {
     const int err = errno;
     if (err == EAGAIN || err == EWOULDBLOCK || err == EINTR || err == ECONNABORTED) {
       return accept();
@@ -88,12 +87,12 @@ void Listener::on_readable() {
   }
   UnixSocket socket(ctx_.io);
   asio::error_code ec;
-  socket.assign(asio::local::stream_protocol(), fd, ec);
+  socket.assign(asio::local::stream_protocol(), fd.get(), ec);
   if (ec) {
-    ::close(fd);
     ctx_.error("cannot adopt a connection on the " + name_ + " socket: " + ec.message());
     return accept();
   }
+  (void)fd.release();  // the socket owns it now
   std::shared_ptr<Connection> conn = factory_(*this, std::move(socket));
   live_.emplace(conn.get(), conn);
   conn->start();

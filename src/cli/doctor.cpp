@@ -31,6 +31,7 @@
 #include "util/private_fs.h"
 #include "util/temp_dir.h"
 #include "util/url.h"
+#include "util/unique_fd.h"
 
 namespace cx::cli {
 namespace {
@@ -172,11 +173,11 @@ void check_session_files(Report& r, const EnvLookup& env) {
     return;
   }
   std::memcpy(addr.sun_path, sock.c_str(), sock.size() + 1);
-  const int fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  UniqueFd fd(::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0));
   const bool bound =
-      fd >= 0 && ::bind(fd, reinterpret_cast<const sockaddr*>(&addr), sizeof(addr)) == 0;
+      fd && ::bind(fd.get(), reinterpret_cast<const sockaddr*>(&addr), sizeof(addr)) == 0;
   const int err = errno;
-  if (fd >= 0) ::close(fd);
+  fd.reset();
   ::unlink(sock.c_str());
   if (!bound) {
     r.fail("session files", "cannot bind a unix socket in " + dir->path() + ": " + std::strerror(err),

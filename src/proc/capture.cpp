@@ -10,28 +10,19 @@
 #include <cstring>
 
 #include "proc/spawn.h"
+#include "util/unique_fd.h"
 
 namespace cx::proc {
 namespace {
 
 struct Pipe {
-  int r = -1, w = -1;
-  ~Pipe() {
-    if (r >= 0) ::close(r);
-    if (w >= 0) ::close(w);
-  }
+  UniqueFd r, w;
   bool open() {
     int fds[2];
     if (::pipe2(fds, O_CLOEXEC) != 0) return false;
-    r = fds[0];
-    w = fds[1];
+    r.reset(fds[0]);
+    w.reset(fds[1]);
     return true;
-  }
-  void close_r() {
-    if (r >= 0) ::close(r), r = -1;
-  }
-  void close_w() {
-    if (w >= 0) ::close(w), w = -1;
   }
 };
 
@@ -45,27 +36,27 @@ Result<CaptureResult> capture(const CaptureOptions& opts) {
   SpawnOptions so;
   so.argv = opts.argv;
   so.env = opts.env;
-  so.stdin_fd = in.r;
-  so.stdout_fd = out.w;
-  so.stderr_fd = opts.pass_stderr ? -1 : err.w;
+  so.stdin_fd = in.r.get();
+  so.stdout_fd = out.w.get();
+  so.stderr_fd = opts.pass_stderr ? -1 : err.w.get();
   auto child = spawn(so);
   if (!child) return child.error();
-  in.close_r();
-  out.close_w();
-  err.close_w();
-  ::fcntl(in.w, F_SETFL, O_NONBLOCK);
+  in.r.reset();
+  out.w.reset();
+  err.w.reset();
+  ::fcntl(in.w.get(), F_SETFL, O_NONBLOCK);
 
   CaptureResult result;
   size_t written = 0;
-  if (opts.stdin_data.empty()) in.close_w();
+  if (opts.stdin_data.empty()) in.w.reset();
   auto deadline = std::chrono::steady_clock::now() + opts.timeout;
   char buf[16384];
-  while (out.r >= 0 || err.r >= 0) {
+  while (out.r || err.r) {
     pollfd fds[3];
     int n = 0;
-    if (out.r >= 0) fds[n++] = {out.r, POLLIN, 0};
-    if (err.r >= 0) fds[n++] = {err.r, POLLIN, 0};
-    if (in.w >= 0) fds[n++] = {in.w, POLLOUT, 0};
+    if (out.r) fds[n++] = {out.r.get(), POLLIN, 0};
+    if (err.r) fds[n++] = {err.r.get(), POLLIN, 0};
+    if (in.w) fds[n++] = {in.w.get(), POLLOUT, 0};
     int wait_ms = -1;
     if (opts.timeout.count() > 0) {
       auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
@@ -81,22 +72,22 @@ Result<CaptureResult> capture(const CaptureOptions& opts) {
     }
     for (int i = 0; i < n; ++i) {
       if (!fds[i].revents) continue;
-      if (fds[i].fd == in.w) {
+      if (fds[i].fd == in.w.get()) {
         ssize_t k =
-            ::write(in.w, opts.stdin_data.data() + written, opts.stdin_data.size() - written);
+            ::write(in.w.get(), opts.stdin_data.data() + written, opts.stdin_data.size() - written);
         if (k > 0) written += static_cast<size_t>(k);
         if (k < 0 && errno != EAGAIN) written = opts.stdin_data.size();
-        if (written >= opts.stdin_data.size()) in.close_w();
+        if (written >= opts.stdin_data.size()) in.w.reset();
         continue;
       }
       ssize_t k = ::read(fds[i].fd, buf, sizeof buf);
       if (k > 0) {
-        (fds[i].fd == out.r ? result.out : result.err).append(buf, static_cast<size_t>(k));
+        (fds[i].fd == out.r.get() ? result.out : result.err).append(buf, static_cast<size_t>(k));
       } else if (k == 0 || errno != EINTR) {
-        if (fds[i].fd == out.r)
-          out.close_r();
+        if (fds[i].fd == out.r.get())
+          out.r.reset();
         else
-          err.close_r();
+          err.r.reset();
       }
     }
   }

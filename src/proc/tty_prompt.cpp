@@ -1,4 +1,5 @@
 #include "proc/tty_prompt.h"
+#include "util/unique_fd.h"
 
 #include <fcntl.h>
 #include <poll.h>
@@ -162,11 +163,8 @@ Result<std::string> ask_mfa_code(const std::string& profile, const std::string& 
 }
 
 bool have_tty(const std::string& device) {
-  const int fd = ::open(device.c_str(), O_RDWR | O_NOCTTY | O_CLOEXEC);
-  if (fd < 0) return false;
-  const bool tty = ::isatty(fd);
-  ::close(fd);
-  return tty;
+  const UniqueFd fd(::open(device.c_str(), O_RDWR | O_NOCTTY | O_CLOEXEC));
+  return fd && ::isatty(fd.get());
 }
 
 Result<std::string> ask_line(const std::string& prompt, const TtyPromptOptions& opts) {

@@ -145,8 +145,14 @@ broker_session_checks() {
   fi
   [[ "$realpid" =~ ^[0-9]+$ ]] && grep -q cx "/proc/$realpid/cmdline" 2>/dev/null ||
     fail "label cx.pid [$realpid] is not the cx process"
+  # cx and its host-side reaper both die at once (the OOM killer, a crash): the entrypoint's own
+  # watcher still stops the container, and `cx gc` cleans what the reaper would have
+  # (lifeline_test.sh covers the reaper alone, against an agent that disarms the watcher).
+  local reaper
+  reaper=$(pgrep -P "$realpid" -x cx-reaper | head -n 1)
+  [ -n "$reaper" ] || fail "cx $realpid has no cx-reaper child"
   t0=$EPOCHREALTIME
-  kill -KILL "$realpid"
+  kill -KILL "$reaper" "$realpid"
   for ((i = 0; i < 100; i++)); do
     if [ -z "$(cx_session_containers "$rt" "$proj" "$user" 2>/dev/null)" ]; then
       gone=1
@@ -157,7 +163,7 @@ broker_session_checks() {
   local took
   took=$(awk -v a="$t0" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.1f", b - a }')
   [ "$gone" = 1 ] || fail "the container was still there 5 s after kill -9 of cx"
-  pass "kill -9 of cx: the container stopped and was removed in ${took} s"
+  pass "kill -9 of cx and its reaper: the container stopped and was removed in ${took} s"
   wait "$cxpid" 2>/dev/null
   # What that cx left behind is for `cx gc`.
   cx_run_capture "$user" "$home" gc
