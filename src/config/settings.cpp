@@ -37,6 +37,19 @@ std::string expand_home(const std::string& path, const std::string& home) {
   return path;
 }
 
+// Messages quote values of the file, which may hold line breaks, control
+// characters or 64 KiB: each stays one printable line of bounded length
+// (found by fuzz_config).
+std::string one_line(std::string text) {
+  constexpr size_t kMax = 1024;
+  for (char& c : text) {
+    const auto u = static_cast<unsigned char>(c);
+    if ((u < 0x20 && c != '\t') || u == 0x7f) c = '?';
+  }
+  if (text.size() > kMax) text = text.substr(0, kMax) + "...";
+  return text;
+}
+
 class Builder {
  public:
   Builder(ConfigFile file, const EnvLookup& env) : env_(env) {
@@ -57,7 +70,7 @@ class Builder {
   const ConfigFile& file() const { return s_.file; }
 
   Error at(const Assignment& a, const Error& e, bool at_key = false) const {
-    return make_error(file().where(a, at_key) + ": " + e.message, e.hint);
+    return make_error(one_line(file().where(a, at_key) + ": " + e.message), one_line(e.hint));
   }
   Error at(const Assignment& a, std::string message, std::string hint = {}) const {
     return at(a, make_error(std::move(message), std::move(hint)));

@@ -410,6 +410,14 @@ TEST_F(SettingsTest, MountSyntaxErrors) {
               StartsWith("cfg:4:11: CX_MOUNTS: unterminated single quote"));
 }
 
+// Found by fuzz_config: a quoted value with a line break made a two-line error.
+TEST_F(SettingsTest, ErrorsQuotingAValueStayOnePrintableLine) {
+  EXPECT_EQ(fail("CX_CACHE=\"a\nb\"\n").message, "cfg:4:10: CX_CACHE must be 0 or 1, not `a?b`");
+  const Error e = fail("CX_NETWORK=" + std::string(5000, 'x') + "\n");
+  EXPECT_EQ(e.message.size(), 1024u + 3);
+  EXPECT_THAT(e.message, StartsWith("cfg:4:12: CX_NETWORK must be allowlist or open, not `xxx"));
+}
+
 // --- files ---------------------------------------------------------------------------------
 
 TEST_F(SettingsTest, ExtraCaCerts) {
