@@ -1,7 +1,5 @@
 #include "aws/role_provider.h"
 
-#include <fstream>
-#include <sstream>
 #include <variant>
 
 #include "aws/endpoint.h"
@@ -11,6 +9,7 @@
 #include "aws/sources/credential_process.h"
 #include "aws/sources/sso.h"
 #include "aws/sources/static_keys.h"
+#include "util/bounded_file.h"
 
 namespace cx::aws {
 namespace {
@@ -33,13 +32,11 @@ Result<StsClient> sts_for(ProviderContext& ctx) {
 }
 
 Result<std::string> read_token_file(const std::string& path, const std::string& profile) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in)
+  BoundedRead file = read_bounded_file(path, sources::kMaxTokenFileBytes);
+  if (!file.ok())
     return make_error("cannot read web_identity_token_file " + path + " of profile \"" + profile +
-                      "\"");
-  std::stringstream ss;
-  ss << in.rdbuf();
-  std::string token = ss.str();
+                      "\": " + file.why);
+  std::string token = std::move(file.text);
   while (!token.empty() && (token.back() == '\n' || token.back() == '\r')) token.pop_back();
   if (token.empty()) return make_error("web_identity_token_file " + path + " is empty");
   return token;

@@ -20,6 +20,18 @@ bool load(pugi::xml_document& doc, std::string_view body) {
   return doc.load_buffer(body.data(), body.size(), pugi::parse_default, pugi::encoding_utf8);
 }
 
+// Server text in a message: printable ASCII only and short, so a hostile
+// answer cannot drive the terminal or flood it (found by fuzz_sts_xml).
+std::string shown(std::string_view s) {
+  constexpr size_t kMax = 40;
+  std::string out;
+  for (unsigned char c : s.substr(0, kMax)) {
+    out += c >= 0x20 && c < 0x7f ? static_cast<char>(c) : '?';
+  }
+  if (s.size() > kMax) out += "...";
+  return out;
+}
+
 Error not_a_response(std::string_view action, std::string_view why) {
   return make_error("STS answered " + std::string(action) + " with a document cx cannot read (" +
                         std::string(why) + ")",
@@ -48,7 +60,7 @@ Result<AssumedRole> parse_credentials_result(std::string_view body, std::string_
   std::string expiration = text(c.child("Expiration"));
   out.credentials.expiration = parse_iso8601(expiration);
   if (!out.credentials.expiration) {
-    return not_a_response(action, "Expiration '" + expiration + "' is not a timestamp");
+    return not_a_response(action, "Expiration '" + shown(expiration) + "' is not a timestamp");
   }
   out.arn = text(res.child("AssumedRoleUser").child("Arn"));
   out.assumed_role_id = text(res.child("AssumedRoleUser").child("AssumedRoleId"));

@@ -7,13 +7,12 @@
 
 #include <cstdio>
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 
 #include "aws/profile/files.h"
 #include "aws/profile/region.h"
 #include "aws/session_name.h"
 #include "proc/tty_prompt.h"
+#include "util/bounded_file.h"
 #include "util/env.h"
 #include "util/fatal.h"
 
@@ -26,11 +25,10 @@ std::string user_name() {
 }
 
 std::string read_policy_file(const std::string& path, int exit_code) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw Fatal("cannot read CX_SESSION_POLICY file " + path, exit_code);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
+  BoundedRead file = read_bounded_file(path, config::kMaxSessionPolicyBytes);
+  if (!file.ok())
+    throw Fatal("cannot read CX_SESSION_POLICY file " + path + ": " + file.why, exit_code);
+  return std::move(file.text);
 }
 
 }  // namespace

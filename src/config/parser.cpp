@@ -1,7 +1,9 @@
 #include "config/parser.h"
 
 #include <cstdio>
-#include <set>
+#include <unordered_set>
+
+#include "util/bounded_file.h"
 
 namespace cx::config {
 
@@ -126,6 +128,11 @@ class Parser {
                    "run it");
     }
     if (auto s = check_key(key, key_pos); !s) return s;
+    if (out_.assignments().size() >= kMaxAssignments) {
+      return error(key_pos, "more than " + std::to_string(kMaxAssignments) + " assignments",
+                   "a config file holds a few dozen KEY=value lines; check that ENV_FILE names "
+                   "the right file");
+    }
     advance();  // '='
     Assignment a;
     a.key = std::string(key);
@@ -146,7 +153,8 @@ class Parser {
       }
       skip_to_line_end();
     }
-    out_.assignments.push_back(std::move(a));
+    expanded_ += a.value.size();
+    out_.add(std::move(a));
     return Ok{};
   }
 
@@ -176,7 +184,9 @@ class Parser {
   // Parses one value up to an unquoted blank, newline or the end of the text.
   Result<std::string> parse_value(const std::string& key) {
     std::string out;
+    key_ = key;
     const size_t start = i_;
+    const Position value_pos = pos();
     if (!at_end() && cur() == '~') {
       const Position tilde = pos();
       advance();
@@ -185,7 +195,7 @@ class Parser {
         if (home.empty()) {
           return error(tilde, "cannot expand `~`: HOME is not set", "write the full path");
         }
-        out += home;
+        if (auto s = append(out, home, tilde); !s) return s.error();
       } else {
         return error(tilde, "`~user` is not supported, only `~` and `~/` are",
                      "write the full path");
@@ -235,7 +245,28 @@ class Parser {
           advance();
       }
     }
+    // Expansions are checked as they happen; this catches a long literal.
+    if (auto s = append(out, {}, value_pos); !s) return s.error();
     return out;
+  }
+
+  // Appends an expansion to the value being read, unless that takes the value
+  // or the file past its limit (`p`: where, for the message).
+  Status append(std::string& out, std::string_view more, Position p) const {
+    const size_t value = out.size() + more.size();
+    if (value > kMaxValueBytes) {
+      return error(p, "the value of " + key_ + " is longer than " + size_text(kMaxValueBytes),
+                   "values are at most " + size_text(kMaxValueBytes) +
+                       "; check for a variable that expands to itself twice (A=$A$A)");
+    }
+    if (expanded_ + value > kMaxExpandedBytes) {
+      return error(p,
+                   "the values of the file are longer than " + size_text(kMaxExpandedBytes) +
+                       " when expanded",
+                   "check for variables that expand each other repeatedly (A=$A$A)");
+    }
+    out += more;
+    return Ok{};
   }
 
   Status single_quoted(std::string& out) {
@@ -303,8 +334,7 @@ class Parser {
     if (is_name_start(c)) {
       const size_t s = i_;
       while (!at_end() && is_name_char(cur())) advance();
-      out += lookup(text_.substr(s, i_ - s));
-      return Ok{};
+      return append(out, lookup(text_.substr(s, i_ - s)), p);
     }
     if (c == '(') return error(p, "command substitution `$(...)` is not supported", kQuoteHint);
     if (is_digit(c) || std::string_view("@*#?$!-").find(c) != std::string_view::npos) {
@@ -336,8 +366,7 @@ class Parser {
     if (at_end() || cur() == '\n') return error(dollar_pos, "`${` without a closing `}`");
     if (cur() == '}') {
       advance();
-      out += lookup(name);
-      return Ok{};
+      return append(out, lookup(name), dollar_pos);
     }
     if (std::string_view(":-=?+#%/^,@[").find(cur()) != std::string_view::npos) {
       return error(pos(), "the `${" + std::string(name) + cur() + "...}` operator is not supported",
@@ -360,21 +389,26 @@ class Parser {
   size_t i_ = 0;
   size_t line_start_ = 0;
   int line_ = 1;
+  std::string key_;      // the key whose value is being read, for messages
+  size_t expanded_ = 0;  // bytes of the values read so far
 };
 
 }  // namespace
 
+void ConfigFile::add(Assignment a) {
+  last_.insert_or_assign(a.key, assignments_.size());
+  assignments_.push_back(std::move(a));
+}
+
 const Assignment* ConfigFile::find(std::string_view key) const {
-  for (auto it = assignments.rbegin(); it != assignments.rend(); ++it) {
-    if (it->key == key) return &*it;
-  }
-  return nullptr;
+  auto it = last_.find(key);
+  return it == last_.end() ? nullptr : &assignments_[it->second];
 }
 
 std::vector<Assignment> ConfigFile::effective() const {
   std::vector<Assignment> out;
-  std::set<std::string_view> seen;
-  for (const Assignment& a : assignments) {
+  std::unordered_set<std::string_view> seen;
+  for (const Assignment& a : assignments_) {
     if (seen.insert(a.key).second) out.push_back(*find(a.key));
   }
   return out;

@@ -21,15 +21,27 @@
 // value, ${ without }, ${VAR:-x} and other operators, special parameters
 // ($1 $@ $$ ...), $'...' and $"...", ~user, carriage returns and other
 // control characters. A leading UTF-8 byte order mark is skipped.
+//
+// Limits, so that a hostile file cannot make cx slow or huge: at most
+// kMaxAssignments lines that assign, each value at most kMaxValueBytes after
+// expansion, all values together at most kMaxExpandedBytes (`A=$A$A` on
+// every line doubles A). Going past one is an error at the place it happens.
 
+#include <cstddef>
+#include <functional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "util/env.h"
 #include "util/result.h"
 
 namespace cx::config {
+
+inline constexpr std::size_t kMaxAssignments = 10000;
+inline constexpr std::size_t kMaxValueBytes = 64 * 1024;
+inline constexpr std::size_t kMaxExpandedBytes = 4 * 1024 * 1024;
 
 // One `KEY=value` of the file, the value fully unquoted and expanded.
 struct Assignment {
@@ -41,9 +53,14 @@ struct Assignment {
 };
 
 // Every assignment of one config file, in file order (a key may repeat).
-struct ConfigFile {
+class ConfigFile {
+ public:
   std::string path;
-  std::vector<Assignment> assignments;
+
+  const std::vector<Assignment>& assignments() const { return assignments_; }
+
+  // Appends `a`; it wins over earlier assignments of its key.
+  void add(Assignment a);
 
   // Returns the last assignment of `key` (the one that wins), or nullptr.
   const Assignment* find(std::string_view key) const;
@@ -54,6 +71,17 @@ struct ConfigFile {
 
   // Returns "PATH:LINE:COL" for the value of `a` (or its key).
   std::string where(const Assignment& a, bool at_key = false) const;
+
+ private:
+  struct KeyHash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view key) const {
+      return std::hash<std::string_view>{}(key);
+    }
+  };
+  std::vector<Assignment> assignments_;
+  // Key -> index of its last assignment: lookups stay O(1) in big files.
+  std::unordered_map<std::string, std::size_t, KeyHash, std::equal_to<>> last_;
 };
 
 // Parses config `text` read from `path` (used in messages); `env` resolves

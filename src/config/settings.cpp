@@ -1,16 +1,13 @@
 #include "config/settings.h"
 
-#include <fcntl.h>
 #include <sys/stat.h>
-#include <unistd.h>
 
 #include <cerrno>
 #include <cstring>
-#include <fstream>
-#include <sstream>
 
 #include "config/keys.h"
 #include "config/validators.h"
+#include "util/bounded_file.h"
 #include "util/shell_words.h"
 
 namespace cx::config {
@@ -40,13 +37,17 @@ std::string expand_home(const std::string& path, const std::string& home) {
   return path;
 }
 
-// Checks that `path` names a regular file this user can read; returns why not.
-std::optional<std::string> unreadable_file(const std::string& path) {
-  struct stat st {};
-  if (stat(path.c_str(), &st) != 0) return std::strerror(errno);
-  if (!S_ISREG(st.st_mode)) return "not a regular file";
-  if (access(path.c_str(), R_OK) != 0) return std::strerror(errno);
-  return std::nullopt;
+// Messages quote values of the file, which may hold line breaks, control
+// characters or 64 KiB: each stays one printable line of bounded length
+// (found by fuzz_config).
+std::string one_line(std::string text) {
+  constexpr size_t kMax = 1024;
+  for (char& c : text) {
+    const auto u = static_cast<unsigned char>(c);
+    if ((u < 0x20 && c != '\t') || u == 0x7f) c = '?';
+  }
+  if (text.size() > kMax) text = text.substr(0, kMax) + "...";
+  return text;
 }
 
 class Builder {
@@ -69,7 +70,7 @@ class Builder {
   const ConfigFile& file() const { return s_.file; }
 
   Error at(const Assignment& a, const Error& e, bool at_key = false) const {
-    return make_error(file().where(a, at_key) + ": " + e.message, e.hint);
+    return make_error(one_line(file().where(a, at_key) + ": " + e.message), one_line(e.hint));
   }
   Error at(const Assignment& a, std::string message, std::string hint = {}) const {
     return at(a, make_error(std::move(message), std::move(hint)));
@@ -85,7 +86,7 @@ class Builder {
 
   // Refuses secrets, keys cx sets itself and misspelt CX_* keys wherever they appear.
   Status check_keys() {
-    for (const Assignment& a : file().assignments) {
+    for (const Assignment& a : file().assignments()) {
       switch (classify_key(a.key)) {
         case KeyClass::kSecret:
         case KeyClass::kReserved: {
@@ -247,35 +248,33 @@ class Builder {
     return Ok{};
   }
 
-  // A file path key: ~/ expanded even when quoted, absolute, readable.
-  Result<std::string> readable_path(const Assignment& a) const {
-    const std::string path = expand_home(a.value, home());
+  // A file path key: ~/ expanded even when quoted, absolute, a regular file
+  // this user can read, at most `max_bytes`. Returns the path and the text.
+  Result<std::pair<std::string, std::string>> read_named_file(const Assignment& a,
+                                                              size_t max_bytes) const {
+    std::string path = expand_home(a.value, home());
     if (!path.starts_with('/')) {
       return at(a, a.key + " must be an absolute path (or start with ~/), not `" + a.value + "`");
     }
-    if (auto why = unreadable_file(path)) {
-      return at(a, a.key + ": cannot read " + path + ": " + *why);
-    }
-    return path;
+    BoundedRead r = read_bounded_file(path, max_bytes);
+    if (!r.ok()) return at(a, a.key + ": cannot read " + path + ": " + r.why);
+    return std::pair{std::move(path), std::move(r.text)};
   }
 
   Status paths() {
     if (const Assignment* a = optional("CX_EXTRA_CA_CERTS")) {
-      auto path = readable_path(*a);
-      if (!path) return path.error();
-      std::ifstream in(*path);
-      std::stringstream pem;
-      pem << in.rdbuf();
-      if (pem.str().find("-----BEGIN CERTIFICATE-----") == std::string::npos) {
-        return at(*a, "CX_EXTRA_CA_CERTS: " + *path + " holds no PEM certificate",
+      auto file = read_named_file(*a, kMaxCaBundleBytes);
+      if (!file) return file.error();
+      if (file->second.find("-----BEGIN CERTIFICATE-----") == std::string::npos) {
+        return at(*a, "CX_EXTRA_CA_CERTS: " + file->first + " holds no PEM certificate",
                   "export the CA certificates in PEM format (-----BEGIN CERTIFICATE-----)");
       }
-      s_.extra_ca_certs = *path;
+      s_.extra_ca_certs = std::move(file->first);
     }
     if (const Assignment* a = optional("CX_SESSION_POLICY")) {
-      auto path = readable_path(*a);
-      if (!path) return path.error();
-      s_.session_policy = *path;
+      auto file = read_named_file(*a, kMaxSessionPolicyBytes);
+      if (!file) return file.error();
+      s_.session_policy = std::move(file->first);
     }
     return Ok{};
   }
@@ -346,41 +345,19 @@ class Builder {
 
 // Reads the whole file and its mode through one descriptor.
 Result<std::string> read_config(const std::string& path, mode_t& mode) {
-  auto fail = [&](int err) {
+  BoundedRead r = read_bounded_file(path, kMaxConfigBytes);
+  if (!r.ok()) {
     std::string hint = "check the file's permissions";
-    if (err == ENOENT) {
+    if (r.err == ENOENT) {
       hint = "copy .claude-exec.example to ~/.claude-exec and edit it, or run `cx init`";
+    } else if (r.err == 0) {
+      hint = "the config is a regular file of KEY=value lines (at most " +
+             size_text(kMaxConfigBytes) + "); check ENV_FILE";
     }
-    return make_error("cannot read config file " + path + ": " + std::strerror(err), hint);
-  };
-  const int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return fail(errno);
-  struct stat st {};
-  if (fstat(fd, &st) != 0) {
-    const int err = errno;
-    close(fd);
-    return fail(err);
+    return make_error("cannot read config file " + path + ": " + r.why, hint);
   }
-  if (S_ISDIR(st.st_mode)) {
-    close(fd);
-    return fail(EISDIR);
-  }
-  mode = st.st_mode;
-  std::string text;
-  char buf[8192];
-  for (;;) {
-    const ssize_t n = read(fd, buf, sizeof buf);
-    if (n == 0) break;
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      const int err = errno;
-      close(fd);
-      return fail(err);
-    }
-    text.append(buf, static_cast<size_t>(n));
-  }
-  close(fd);
-  return text;
+  mode = r.mode;
+  return std::move(r.text);
 }
 
 std::string octal_mode(mode_t mode) {

@@ -2,13 +2,14 @@
 // Settings: the validated contents of ~/.claude-exec (SPEC.md §2), built from
 // the parsed file and the host environment.
 
+#include <cstddef>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
-#include "util/env.h"
 #include "config/parser.h"
+#include "util/env.h"
 #include "util/result.h"
 
 namespace cx::config {
@@ -36,6 +37,14 @@ struct EnvVar {
 
   bool operator==(const EnvVar&) const = default;
 };
+
+// Size caps of the config file and of the files it names (a larger one is
+// refused): a config is a few dozen lines; a session policy is at most 2048
+// characters for STS; CA bundles such as Debian's hold ~150 certificates in
+// ~220 KiB, so 8 MiB leaves room for any corporate one.
+inline constexpr std::size_t kMaxConfigBytes = 1024 * 1024;
+inline constexpr std::size_t kMaxSessionPolicyBytes = 64 * 1024;
+inline constexpr std::size_t kMaxCaBundleBytes = 8 * 1024 * 1024;
 
 struct Settings {
   std::string path;  // the config file these settings came from

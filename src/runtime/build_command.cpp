@@ -5,10 +5,11 @@
 #include <cerrno>
 #include <cstring>
 #include <fstream>
-#include <sstream>
 #include <string_view>
 
+#include "config/settings.h"
 #include "runtime/embedded_image.h"
+#include "util/bounded_file.h"
 #include "util/digest.h"
 
 namespace cx::runtime {
@@ -58,17 +59,14 @@ Status write_build_context(const std::string& dir,
   }
   if (!extra_ca_bundle) return Ok{};
 
-  std::ifstream in(*extra_ca_bundle, std::ios::binary);
-  if (!in) {
-    return make_error(
-        "cannot read CX_EXTRA_CA_CERTS file " + *extra_ca_bundle + ": " + std::strerror(errno),
-        "set CX_EXTRA_CA_CERTS to a readable PEM bundle, or remove it");
+  BoundedRead content = read_bounded_file(*extra_ca_bundle, config::kMaxCaBundleBytes);
+  if (!content.ok()) {
+    return make_error("cannot read CX_EXTRA_CA_CERTS file " + *extra_ca_bundle + ": " + content.why,
+                      "set CX_EXTRA_CA_CERTS to a readable PEM bundle, or remove it");
   }
-  std::ostringstream content;
-  content << in.rdbuf();
   // update-ca-certificates links one certificate per .crt file into the
   // hashed directory, so a bundle is split rather than copied whole.
-  const auto certs = split_pem_certificates(content.str());
+  const auto certs = split_pem_certificates(content.text);
   if (certs.empty()) {
     return make_error("CX_EXTRA_CA_CERTS file " + *extra_ca_bundle + " holds no PEM certificate",
                       "point CX_EXTRA_CA_CERTS at a file with -----BEGIN CERTIFICATE----- blocks");

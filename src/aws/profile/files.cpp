@@ -1,12 +1,12 @@
 #include "aws/profile/files.h"
 
-#include <fcntl.h>
 #include <pwd.h>
 #include <unistd.h>
 
 #include <cerrno>
-#include <cstring>
 #include <vector>
+
+#include "util/bounded_file.h"
 
 namespace cx::aws::profile {
 namespace {
@@ -25,30 +25,13 @@ std::string home_dir(const EnvLookup& env) {
 // Reads the whole file; an empty optional (and no error) when it does not exist.
 Result<std::optional<std::string>> read_if_exists(const std::string& path,
                                                   const std::string& name) {
-  auto failed = [&name] {
-    return make_error("cannot read " + name + ": " + std::strerror(errno),
-                      "check that it is a file readable by you");
-  };
-  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) {
-    if (errno == ENOENT || errno == ENOTDIR) return std::optional<std::string>{};
-    return failed();
-  }
-  std::string text;
-  char buf[8192];
-  for (;;) {
-    ssize_t n = ::read(fd, buf, sizeof buf);
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) {
-      Error e = failed();
-      ::close(fd);
-      return e;
-    }
-    if (n == 0) break;
-    text.append(buf, static_cast<size_t>(n));
-  }
-  ::close(fd);
-  return std::optional<std::string>(std::move(text));
+  BoundedRead r = read_bounded_file(path, kMaxProfileFileBytes);
+  if (r.err == ENOENT || r.err == ENOTDIR) return std::optional<std::string>{};
+  if (!r.ok())
+    return make_error("cannot read " + name + ": " + r.why,
+                      "check that it is a file readable by you (at most " +
+                          size_text(kMaxProfileFileBytes) + ")");
+  return std::optional<std::string>(std::move(r.text));
 }
 
 }  // namespace

@@ -2,13 +2,18 @@
 // Where the shared AWS files are (AWS_CONFIG_FILE, AWS_SHARED_CREDENTIALS_FILE,
 // else ~/.aws/config and ~/.aws/credentials) and loading them into a ProfileSet.
 
+#include <cstddef>
 #include <string>
 
-#include "util/env.h"
 #include "aws/profile/profile_set.h"
+#include "util/env.h"
 #include "util/result.h"
 
 namespace cx::aws::profile {
+
+// Either file larger than this is refused (a config generated for thousands
+// of SSO accounts and roles stays far below it).
+inline constexpr std::size_t kMaxProfileFileBytes = 8 * 1024 * 1024;
 
 struct ProfileFilePaths {
   std::string config;            // path to open, `~` expanded

@@ -1,10 +1,9 @@
 #include "aws/sources/container_metadata.h"
 
 #include <cctype>
-#include <fstream>
 #include <nlohmann/json.hpp>
-#include <sstream>
 
+#include "util/bounded_file.h"
 #include "util/iso8601.h"
 
 namespace cx::aws::sources {
@@ -94,13 +93,12 @@ Result<std::string> container_token(const EnvLookup& env) {
   std::string token;
   if (auto file = env_value(env, "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE")) {
     // The file wins over the variable, as in botocore (EKS Pod Identity rotates the file).
-    std::ifstream in(*file, std::ios::binary);
-    if (!in)
-      return make_error("cannot read AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE (" + *file + ")",
-                        "check that the file exists and is readable");
-    std::ostringstream text;
-    text << in.rdbuf();
-    token = text.str();
+    BoundedRead text = read_bounded_file(*file, kMaxTokenFileBytes);
+    if (!text.ok())
+      return make_error(
+          "cannot read AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE (" + *file + "): " + text.why,
+          "check that the file exists and is readable");
+    token = std::move(text.text);
     while (!token.empty() && (token.back() == '\n' || token.back() == '\r')) token.pop_back();
   } else if (auto value = env_value(env, "AWS_CONTAINER_AUTHORIZATION_TOKEN")) {
     token = *value;

@@ -7,12 +7,18 @@
 // which needs STS and lives with it).
 
 #include <chrono>
+#include <cstddef>
 
-#include "util/env.h"
 #include "util/clock.h"
+#include "util/env.h"
 #include "util/http.h"
 
 namespace cx::aws::sources {
+
+// A token file (web_identity_token_file, AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE)
+// larger than this is refused: STS takes web identity tokens of up to 20,000
+// characters, container tokens are shorter.
+inline constexpr std::size_t kMaxTokenFileBytes = 64 * 1024;
 
 struct SourceContext {
   EnvLookup env;

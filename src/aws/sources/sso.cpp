@@ -1,11 +1,11 @@
 #include "aws/sources/sso.h"
 
 #include <cctype>
-#include <fstream>
+#include <cerrno>
 #include <nlohmann/json.hpp>
-#include <sstream>
 
 #include "aws/profile/files.h"
+#include "util/bounded_file.h"
 #include "util/digest.h"
 #include "util/iso8601.h"
 
@@ -66,16 +66,9 @@ std::string sso_token_cache_path(const profile::Sso& source, const EnvLookup& en
   return profile::expand_home("~/.aws/sso/cache/", env) + sha1_hex(key) + ".json";
 }
 
-Result<SsoToken> load_sso_token(const profile::Sso& source, const SourceContext& ctx) {
-  std::string path = sso_token_cache_path(source, ctx.env);
-  std::ifstream in(path, std::ios::binary);
-  if (!in)
-    return make_error("there is no IAM Identity Center login for " + of_profile(source.profile) +
-                          " (no cached token in " + path + ")",
-                      login_hint(source.profile));
-  std::ostringstream text;
-  text << in.rdbuf();
-  json doc = json::parse(text.str(), nullptr, false);
+Result<SsoToken> parse_sso_token(std::string_view text, const profile::Sso& source,
+                                 const std::string& path, SystemTime now) {
+  json doc = json::parse(text, nullptr, false);
   SsoToken token;
   std::optional<SystemTime> expires;
   if (!doc.is_discarded() && doc.is_object()) {
@@ -88,12 +81,26 @@ Result<SsoToken> load_sso_token(const profile::Sso& source, const SourceContext&
     return make_error("the cached IAM Identity Center token of " + of_profile(source.profile) +
                           " is unreadable (" + path + ")",
                       login_hint(source.profile));
-  if (*expires <= ctx.clock.now())
+  if (*expires <= now)
     return make_error("the IAM Identity Center session of " + of_profile(source.profile) +
                           " expired at " + format_iso8601(*expires),
                       login_hint(source.profile));
   token.expires_at = *expires;
   return token;
+}
+
+Result<SsoToken> load_sso_token(const profile::Sso& source, const SourceContext& ctx) {
+  std::string path = sso_token_cache_path(source, ctx.env);
+  BoundedRead file = read_bounded_file(path, kMaxSsoTokenFileBytes);
+  if (file.err == ENOENT || file.err == ENOTDIR)
+    return make_error("there is no IAM Identity Center login for " + of_profile(source.profile) +
+                          " (no cached token in " + path + ")",
+                      login_hint(source.profile));
+  if (!file.ok())
+    return make_error("the cached IAM Identity Center token of " + of_profile(source.profile) +
+                          " is unreadable (" + path + ": " + file.why + ")",
+                      login_hint(source.profile));
+  return parse_sso_token(file.text, source, path, ctx.clock.now());
 }
 
 std::string sso_portal_url(const std::string& region, const EnvLookup& env) {

@@ -84,6 +84,24 @@ TEST(StsXml, RefusesWrongOrIncompleteDocuments) {
   EXPECT_EQ(t.error().message.find("wJalr"), std::string::npos);
 }
 
+// Found by fuzz_sts_xml: the Expiration text was quoted as sent, escape
+// sequences, line breaks and kilobytes of it.
+TEST(StsXml, ExpirationInAMessageIsShortAndPrintable) {
+  auto with = [](const std::string& expiration) {
+    std::string doc = kAssumeRole;
+    doc.replace(doc.find("2019-11-09T13:34:41.123Z"), 24, expiration);
+    auto r = parse_credentials_result(doc, "AssumeRole");
+    EXPECT_FALSE(r.ok());
+    return r.ok() ? std::string() : r.error().message;
+  };
+  EXPECT_EQ(with("soon\x1b[2J\nnext"),
+            "STS answered AssumeRole with a document cx cannot read (Expiration "
+            "'soon?[2J?next' is not a timestamp)");
+  EXPECT_EQ(with(std::string(5000, 'x')),
+            "STS answered AssumeRole with a document cx cannot read (Expiration '" +
+                std::string(40, 'x') + "...' is not a timestamp)");
+}
+
 TEST(StsXml, ParsesCallerIdentity) {
   auto r = parse_caller_identity(
       "<GetCallerIdentityResponse><GetCallerIdentityResult>"

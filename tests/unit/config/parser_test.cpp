@@ -4,6 +4,9 @@
 #include <gtest/gtest.h>
 
 #include <cctype>
+#include <string>
+
+#include "../bounded_child.h"
 
 namespace cx::config {
 namespace {
@@ -38,20 +41,20 @@ Error error(std::string_view text, const EnvLookup& env = kEnv) {
 
 TEST(Parser, BareAssignment) {
   const ConfigFile f = parse_ok("RUNTIME=docker\n");
-  ASSERT_EQ(f.assignments.size(), 1u);
-  EXPECT_EQ(f.assignments[0].key, "RUNTIME");
-  EXPECT_EQ(f.assignments[0].value, "docker");
+  ASSERT_EQ(f.assignments().size(), 1u);
+  EXPECT_EQ(f.assignments()[0].key, "RUNTIME");
+  EXPECT_EQ(f.assignments()[0].value, "docker");
   EXPECT_EQ(f.path, "cfg");
 }
 
 TEST(Parser, RecordsLineAndColumns) {
   const ConfigFile f = parse_ok("\n# c\n  export  KEY=v\n");
-  ASSERT_EQ(f.assignments.size(), 1u);
-  EXPECT_EQ(f.assignments[0].line, 3);
-  EXPECT_EQ(f.assignments[0].column, 11);
-  EXPECT_EQ(f.assignments[0].value_column, 15);
-  EXPECT_EQ(f.where(f.assignments[0]), "cfg:3:15");
-  EXPECT_EQ(f.where(f.assignments[0], /*at_key=*/true), "cfg:3:11");
+  ASSERT_EQ(f.assignments().size(), 1u);
+  EXPECT_EQ(f.assignments()[0].line, 3);
+  EXPECT_EQ(f.assignments()[0].column, 11);
+  EXPECT_EQ(f.assignments()[0].value_column, 15);
+  EXPECT_EQ(f.where(f.assignments()[0]), "cfg:3:15");
+  EXPECT_EQ(f.where(f.assignments()[0], /*at_key=*/true), "cfg:3:11");
 }
 
 TEST(Parser, ExportPrefixWithSpaceOrTab) {
@@ -63,8 +66,8 @@ TEST(Parser, KeyNamedExportIsAnAssignment) { EXPECT_EQ(value("export=1", "export
 
 TEST(Parser, WholeLineAndIndentedComments) {
   const ConfigFile f = parse_ok("# one\n   # two\n\t# three $(id) ; `x`\nA=1\n");
-  ASSERT_EQ(f.assignments.size(), 1u);
-  EXPECT_EQ(f.assignments[0].line, 4);
+  ASSERT_EQ(f.assignments().size(), 1u);
+  EXPECT_EQ(f.assignments()[0].line, 4);
 }
 
 TEST(Parser, CommentAfterBlankEndsTheValue) {
@@ -80,8 +83,8 @@ TEST(Parser, HashInsideAWordIsLiteral) {
 
 TEST(Parser, BlankAndWhitespaceOnlyLines) {
   const ConfigFile f = parse_ok("\n   \n\t\nA=1\n\n");
-  ASSERT_EQ(f.assignments.size(), 1u);
-  EXPECT_EQ(f.assignments[0].line, 4);
+  ASSERT_EQ(f.assignments().size(), 1u);
+  EXPECT_EQ(f.assignments()[0].line, 4);
 }
 
 TEST(Parser, EmptyValues) {
@@ -229,10 +232,10 @@ TEST(Parser, TildeElsewhereOrQuotedIsLiteral) {
 
 TEST(Parser, LastAssignmentWinsAndEveryOneIsKept) {
   const ConfigFile f = parse_ok("A=1\nB=x\nA=2\n");
-  ASSERT_EQ(f.assignments.size(), 3u);
+  ASSERT_EQ(f.assignments().size(), 3u);
   EXPECT_EQ(f.find("A")->value, "2");
   EXPECT_EQ(f.find("A")->line, 3);
-  EXPECT_EQ(f.assignments[0].line, 1);
+  EXPECT_EQ(f.assignments()[0].line, 1);
   EXPECT_EQ(f.find("C"), nullptr);
 }
 
@@ -399,7 +402,87 @@ TEST(Parser, ErrorStopsAtTheFirstProblem) {
 }
 
 TEST(Parser, ErrorsInCommentsAreIgnored) {
-  EXPECT_EQ(parse_ok("# A=$(id); `x` ${y:-z}\nA=1 # $(id) `x`\n").assignments.size(), 1u);
+  EXPECT_EQ(parse_ok("# A=$(id); `x` ${y:-z}\nA=1 # $(id) `x`\n").assignments().size(), 1u);
+}
+
+// --- limits -----------------------------------------------------------------
+
+// Parses `text` in a child capped at 1 GiB: the error message, or "parsed".
+std::string bounded_parse(const std::string& text) {
+  return cx::test_util::in_bounded_child([&] {
+    auto r = parse_config(text, "cfg", kEnv);
+    return r.ok() ? std::string("parsed") : r.error().message;
+  });
+}
+
+// Lines 1-17 build A up to exactly the 64 KiB cap (line k holds 2^(k-1) bytes).
+std::string sixty_four_kib_a() {
+  std::string text = "A=x\n";
+  for (int i = 0; i < 16; ++i) text += "A=$A$A\n";
+  return text;
+}
+
+TEST(ParserLimits, DoublingExpansionStopsAtTheValueCap) {
+  // 40 doublings would be a terabyte; on line 18 the second $A goes past the cap.
+  std::string text = sixty_four_kib_a();
+  for (int i = 0; i < 24; ++i) text += "A=$A$A\n";
+  EXPECT_EQ(bounded_parse(text), "cfg:18:5: the value of A is longer than 64 KiB");
+  EXPECT_THAT(error(sixty_four_kib_a() + "A=$A$A\n").hint, HasSubstr("A=$A$A"));
+  EXPECT_EQ(value(sixty_four_kib_a()).size(), kMaxValueBytes);
+}
+
+TEST(ParserLimits, BracedAndQuotedExpansionsCountToo) {
+  std::string text = "A=x\n";
+  for (int i = 0; i < 40; ++i) text += "A=\"${A}${A}\"\n";
+  EXPECT_EQ(bounded_parse(text), "cfg:18:8: the value of A is longer than 64 KiB");
+}
+
+TEST(ParserLimits, OneLineOfManyExpansionsStopsEarly) {
+  // 100k copies of a 64 KiB A on one line would be 6.4 GB.
+  std::string text = sixty_four_kib_a() + "B=";
+  for (int i = 0; i < 100000; ++i) text += "$A";
+  EXPECT_EQ(bounded_parse(text), "cfg:18:5: the value of B is longer than 64 KiB");
+}
+
+TEST(ParserLimits, LongLiteralValueIsRefused) {
+  EXPECT_EQ(value("A=" + std::string(kMaxValueBytes, 'v')).size(), kMaxValueBytes);
+  EXPECT_EQ(error("A=" + std::string(kMaxValueBytes + 1, 'v')).message,
+            "cfg:1:3: the value of A is longer than 64 KiB");
+}
+
+TEST(ParserLimits, WholeFileExpansionIsCapped) {
+  // Building A took 128 KiB - 1 of values (each one counts, overwritten or
+  // not); then 62 copies of A fit in the 4 MiB, and the 63rd, B62 on line 80,
+  // goes past.
+  std::string text = sixty_four_kib_a();
+  for (int i = 0; i < 80; ++i) text += "B" + std::to_string(i) + "=$A\n";
+  EXPECT_EQ(bounded_parse(text),
+            "cfg:80:5: the values of the file are longer than 4 MiB when expanded");
+}
+
+TEST(ParserLimits, AssignmentCount) {
+  std::string text;
+  for (size_t i = 0; i < kMaxAssignments; ++i) text += "K" + std::to_string(i) + "=v\n";
+  const ConfigFile f = parse_ok(text);
+  EXPECT_EQ(f.assignments().size(), kMaxAssignments);
+  EXPECT_EQ(f.find("K9999")->value, "v");
+  EXPECT_EQ(f.effective().size(), kMaxAssignments);
+  text += "# comments and blank lines do not count\n\nLAST=1\n";
+  const Error e = error(text);
+  EXPECT_EQ(e.message, "cfg:10003:1: more than 10000 assignments");
+  EXPECT_THAT(e.hint, HasSubstr("ENV_FILE"));
+}
+
+TEST(ParserLimits, RepeatedKeysFindTheLastAssignment) {
+  std::string text;
+  for (int i = 0; i < 5000; ++i) {
+    text += "A=" + std::to_string(i) + "\nB" + std::to_string(i) + "=$A\n";
+  }
+  const ConfigFile f = parse_ok(text);
+  EXPECT_EQ(f.find("A")->value, "4999");
+  EXPECT_EQ(f.find("A")->line, 9999);
+  EXPECT_EQ(f.find("B1234")->value, "1234");
+  EXPECT_EQ(f.find("nope"), nullptr);
 }
 
 }  // namespace

@@ -9,6 +9,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "../bounded_child.h"
 #include "config/keys.h"
 #include "config/validators.h"
 
@@ -417,6 +418,14 @@ TEST_F(SettingsTest, MountSyntaxErrors) {
               StartsWith("cfg:4:11: CX_MOUNTS: unterminated single quote"));
 }
 
+// Found by fuzz_config: a quoted value with a line break made a two-line error.
+TEST_F(SettingsTest, ErrorsQuotingAValueStayOnePrintableLine) {
+  EXPECT_EQ(fail("CX_CACHE=\"a\nb\"\n").message, "cfg:4:10: CX_CACHE must be 0 or 1, not `a?b`");
+  const Error e = fail("CX_NETWORK=" + std::string(5000, 'x') + "\n");
+  EXPECT_EQ(e.message.size(), 1024u + 3);
+  EXPECT_THAT(e.message, StartsWith("cfg:4:12: CX_NETWORK must be allowlist or open, not `xxx"));
+}
+
 // --- files ---------------------------------------------------------------------------------
 
 TEST_F(SettingsTest, ExtraCaCerts) {
@@ -433,11 +442,44 @@ TEST_F(SettingsTest, ExtraCaCertsMustBeReadablePem) {
   EXPECT_EQ(
       fail("CX_EXTRA_CA_CERTS=ca.pem\n").message,
       "cfg:4:19: CX_EXTRA_CA_CERTS must be an absolute path (or start with ~/), not `ca.pem`");
-  EXPECT_EQ(fail("CX_EXTRA_CA_CERTS=~\n").message,
-            "cfg:4:19: CX_EXTRA_CA_CERTS: cannot read " + tmp_.path() + ": not a regular file");
+  EXPECT_EQ(fail("CX_EXTRA_CA_CERTS=~\n").message, "cfg:4:19: CX_EXTRA_CA_CERTS: cannot read " +
+                                                       tmp_.path() +
+                                                       ": a directory, not a regular file");
   tmp_.write("junk.pem", "hello\n");
   EXPECT_EQ(fail("CX_EXTRA_CA_CERTS=~/junk.pem\n").message,
             "cfg:4:19: CX_EXTRA_CA_CERTS: " + tmp_.path() + "/junk.pem holds no PEM certificate");
+}
+
+// A file of `size` bytes that starts with `head` (the rest is a hole).
+std::string sized_file(const TempDir& dir, const std::string& name, const std::string& head,
+                       off_t size) {
+  const std::string p = dir.write(name, head);
+  EXPECT_EQ(truncate(p.c_str(), size), 0);
+  return p;
+}
+
+TEST_F(SettingsTest, NamedFilesHaveSizeCaps) {
+  const std::string pem = "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n";
+  sized_file(tmp_, "ca.pem", pem, kMaxCaBundleBytes);
+  EXPECT_EQ(ok("CX_EXTRA_CA_CERTS=~/ca.pem\n").extra_ca_certs, tmp_.path() + "/ca.pem");
+  sized_file(tmp_, "ca.pem", pem, kMaxCaBundleBytes + 1);
+  EXPECT_EQ(fail("CX_EXTRA_CA_CERTS=~/ca.pem\n").message,
+            "cfg:4:19: CX_EXTRA_CA_CERTS: cannot read " + tmp_.path() +
+                "/ca.pem: larger than the 8 MiB limit");
+  sized_file(tmp_, "policy.json", "{}", kMaxSessionPolicyBytes + 1);
+  EXPECT_EQ(fail("CX_SESSION_POLICY=~/policy.json\n").message,
+            "cfg:4:19: CX_SESSION_POLICY: cannot read " + tmp_.path() +
+                "/policy.json: larger than the 64 KiB limit");
+}
+
+TEST_F(SettingsTest, NamedFilesMustBeRegular) {
+  const std::string fifo = tmp_.path() + "/fifo";
+  ASSERT_EQ(mkfifo(fifo.c_str(), 0600), 0);
+  EXPECT_EQ(fail("CX_SESSION_POLICY=~/fifo\n").message,
+            "cfg:4:19: CX_SESSION_POLICY: cannot read " + fifo + ": a FIFO, not a regular file");
+  EXPECT_EQ(fail("CX_EXTRA_CA_CERTS=/dev/zero\n").message,
+            "cfg:4:19: CX_EXTRA_CA_CERTS: cannot read /dev/zero: a character device, not a "
+            "regular file");
 }
 
 TEST_F(SettingsTest, UnreadableFileIsRefused) {
@@ -555,7 +597,39 @@ TEST_F(SettingsTest, LoadMissingFile) {
 TEST_F(SettingsTest, LoadDirectory) {
   auto r = load_settings(tmp_.path(), env());
   ASSERT_FALSE(r.ok());
-  EXPECT_EQ(r.error().message, "cannot read config file " + tmp_.path() + ": Is a directory");
+  EXPECT_EQ(r.error().message,
+            "cannot read config file " + tmp_.path() + ": a directory, not a regular file");
+  EXPECT_THAT(r.error().hint, HasSubstr("regular file"));
+}
+
+// A FIFO or a device as the config (ENV_FILE=/dev/zero) is refused at once:
+// no open that waits for a writer, no read that never ends.
+TEST_F(SettingsTest, LoadRefusesFifosAndDevices) {
+  const std::string fifo = tmp_.path() + "/fifo";
+  ASSERT_EQ(mkfifo(fifo.c_str(), 0600), 0);
+  auto load = [this](const std::string& path) {
+    return cx::test_util::in_bounded_child([&] {
+      auto r = load_settings(path, env());
+      return r.ok() ? std::string("loaded") : r.error().message;
+    });
+  };
+  EXPECT_EQ(load(fifo), "cannot read config file " + fifo + ": a FIFO, not a regular file");
+  EXPECT_EQ(load("/dev/zero"),
+            "cannot read config file /dev/zero: a character device, not a regular file");
+}
+
+TEST_F(SettingsTest, LoadRefusesAFileOverOneMebibyte) {
+  std::string text = kRequired;
+  text += "# " + std::string(kMaxConfigBytes - text.size() - 3, 'x') + "\n";
+  ASSERT_EQ(text.size(), kMaxConfigBytes);
+  const std::string p = tmp_.write("cfg", text);
+  auto r = load_settings(p, env());
+  EXPECT_TRUE(r.ok()) << r.error().message;
+  tmp_.write("cfg", text + "\n");
+  r = load_settings(p, env());
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().message, "cannot read config file " + p + ": larger than the 1 MiB limit");
+  EXPECT_THAT(r.error().hint, HasSubstr("at most 1 MiB"));
 }
 
 TEST_F(SettingsTest, LoadPrivateFileHasNoWarning) {
@@ -644,7 +718,7 @@ TEST_F(SettingsTest, ExampleConfigDocumentsEveryKeyInValidSyntax) {
   vars_["AWS_PROFILE"] = "x";
   auto parsed = parse_config(uncommented, "example", env());
   ASSERT_TRUE(parsed.ok()) << parsed.error().message;
-  for (const Assignment& a : parsed->assignments) {
+  for (const Assignment& a : parsed->assignments()) {
     keys.insert(a.key);
     EXPECT_NE(classify_key(a.key), KeyClass::kUnknownCx) << a.key;
   }

@@ -9,6 +9,8 @@
 #include <fstream>
 #include <sstream>
 
+#include "../bounded_child.h"
+#include "config/settings.h"
 #include "runtime/embedded_image.h"
 
 namespace cx::runtime {
@@ -71,6 +73,27 @@ TEST_F(BuildContext, RefusesAnUnreadableOrEmptyBundle) {
   auto empty = write_build_context(ctx, (dir_ / "empty.pem").string());
   ASSERT_FALSE(empty.ok());
   EXPECT_NE(empty.error().message.find("holds no PEM certificate"), std::string::npos);
+}
+
+// The bundle is read again at build time: still a regular file within the cap.
+TEST_F(BuildContext, RefusesAFifoOrAnOversizedBundle) {
+  const fs::path fifo = dir_ / "fifo.pem";
+  ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
+  EXPECT_EQ(cx::test_util::in_bounded_child([&] {
+              auto r = write_build_context(dir_, fifo.string());
+              return r.ok() ? std::string("written") : r.error().message;
+            }),
+            "cannot read CX_EXTRA_CA_CERTS file " + fifo.string() + ": a FIFO, not a regular file");
+
+  const fs::path big = dir_ / "big.pem";
+  std::ofstream(big) << kCertA << "\n";
+  fs::resize_file(big, config::kMaxCaBundleBytes + 1);
+  const fs::path ctx = dir_ / "ctx";
+  fs::create_directory(ctx);
+  auto oversized = write_build_context(ctx, big.string());
+  ASSERT_FALSE(oversized.ok());
+  EXPECT_EQ(oversized.error().message,
+            "cannot read CX_EXTRA_CA_CERTS file " + big.string() + ": larger than the 8 MiB limit");
 }
 
 TEST(SplitPem, IgnoresAnUnterminatedBlock) {

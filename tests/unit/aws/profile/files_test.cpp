@@ -3,11 +3,14 @@
 #include "aws/profile/files.h"
 
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
 #include <map>
+
+#include "../../bounded_child.h"
 
 namespace cx::aws::profile {
 namespace {
@@ -103,7 +106,39 @@ TEST_F(ProfileFiles, UnreadableFileIsAnError) {
   fs::create_directories(dir_ / ".aws/credentials");
   auto set = load_profile_set(env_of({{"HOME", dir_.string()}}));
   ASSERT_FALSE(set.ok());
-  EXPECT_EQ(set.error().message, "cannot read ~/.aws/credentials: Is a directory");
+  EXPECT_EQ(set.error().message, "cannot read ~/.aws/credentials: a directory, not a regular file");
+}
+
+// AWS_CONFIG_FILE=/dev/zero or a FIFO is refused at once (no endless read,
+// no open waiting for a writer), in a child capped in memory and time.
+TEST_F(ProfileFiles, SpecialFilesAreRefused) {
+  const std::string fifo = (dir_ / "fifo").string();
+  ASSERT_EQ(mkfifo(fifo.c_str(), 0600), 0);
+  auto load = [&](const std::string& var, const std::string& path) {
+    return cx::test_util::in_bounded_child([&] {
+      auto set = load_profile_set(env_of({{"HOME", dir_.string()}, {var, path}}));
+      return set.ok() ? std::string("loaded") : set.error().message;
+    });
+  };
+  EXPECT_EQ(load("AWS_CONFIG_FILE", "/dev/zero"),
+            "cannot read /dev/zero: a character device, not a regular file");
+  EXPECT_EQ(load("AWS_SHARED_CREDENTIALS_FILE", fifo),
+            "cannot read " + fifo + ": a FIFO, not a regular file");
+}
+
+TEST_F(ProfileFiles, FileOverTheCapIsRefused) {
+  const fs::path big = dir_ / "big";
+  std::string text = "[default]\nregion = r\n# ";
+  text += std::string(kMaxProfileFileBytes - text.size() - 1, 'x') + "\n";
+  write(big, text);
+  auto env = env_of({{"HOME", dir_.string()}, {"AWS_CONFIG_FILE", big.string()}});
+  auto set = load_profile_set(env);
+  ASSERT_TRUE(set.ok()) << set.error().message;
+  EXPECT_EQ(set->profiles.at("default").at("region"), "r");
+  write(big, text + "\n");
+  set = load_profile_set(env);
+  ASSERT_FALSE(set.ok());
+  EXPECT_EQ(set.error().message, "cannot read " + big.string() + ": larger than the 8 MiB limit");
 }
 
 }  // namespace

@@ -143,6 +143,20 @@ TEST_F(MetadataTest, EcsFullUriWithTokenFileOverToken) {
               HasSubstr("cannot read AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE"));
 }
 
+TEST_F(MetadataTest, EcsTokenFileIsBounded) {
+  TempDir dir;
+  vars["AWS_CONTAINER_CREDENTIALS_FULL_URI"] = "http://169.254.170.23/v1/credentials";
+  vars["AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE"] = "/dev/zero";
+  EXPECT_EQ(ecs().error().message,
+            "cannot read AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE (/dev/zero): a character device, "
+            "not a regular file");
+  const std::string big = dir.write("token", std::string(kMaxTokenFileBytes + 1, 't'));
+  vars["AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE"] = big;
+  EXPECT_EQ(ecs().error().message, "cannot read AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE (" + big +
+                                       "): larger than the 64 KiB limit");
+  EXPECT_TRUE(http.requests.empty());
+}
+
 TEST(ContainerCredentialsUrl, OnlyHttpsOrLocalHttp) {
   auto url = [](const std::string& full) {
     return container_credentials_url(env_of({{"AWS_CONTAINER_CREDENTIALS_FULL_URI", full}}));

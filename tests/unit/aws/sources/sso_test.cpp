@@ -100,6 +100,28 @@ TEST_F(SsoTest, MissingTruncatedOrExpiredTokenSaysHowToLogIn) {
   EXPECT_TRUE(http.requests.empty());  // no token, no call
 }
 
+TEST_F(SsoTest, OversizedOrSpecialTokenCacheIsRefused) {
+  home.write(kSessionFile, std::string(kMaxSsoTokenFileBytes + 1, ' '));
+  auto big = run(session);
+  ASSERT_FALSE(big.ok());
+  EXPECT_THAT(big.error().message,
+              HasSubstr(kSessionFile + std::string(": larger than the 1 MiB limit)")));
+  EXPECT_EQ(big.error().hint, "run: aws sso login --profile dev");
+  std::filesystem::remove(home.path() + "/" + kSessionFile);
+  std::filesystem::create_directory(home.path() + "/" + kSessionFile);
+  EXPECT_THAT(run(session).error().message, HasSubstr(": a directory, not a regular file)"));
+  EXPECT_TRUE(http.requests.empty());
+}
+
+TEST(SsoTokenParse, ParsesTheCacheJson) {
+  profile::Sso s{"dev", "my-sso", "", "eu-west-1", "1", "r"};
+  auto t = parse_sso_token(kToken, s, "p.json", test_now());
+  ASSERT_TRUE(t.ok()) << t.error().message;
+  EXPECT_EQ(t->access_token, "BEARER-abc");
+  EXPECT_EQ(parse_sso_token("[1]", s, "p.json", test_now()).error().message,
+            "the cached IAM Identity Center token of profile \"dev\" is unreadable (p.json)");
+}
+
 TEST_F(SsoTest, EndpointOverrides) {
   home.write(kSessionFile, kToken);
   vars["AWS_ENDPOINT_URL"] = "http://127.0.0.1:9000";
