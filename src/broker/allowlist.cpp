@@ -16,8 +16,14 @@ std::string shown(std::string_view s) {
   return out;
 }
 
+// At most this much of an entry is quoted: an error stays a readable line
+// however long the entry (the config allows values of 64 KiB).
+constexpr size_t kMaxQuoted = 200;
+
 std::string entry_text(std::string_view entry, const std::string& what) {
-  return "CX_ALLOW_HOSTS entry \"" + shown(entry) + "\": " + what;
+  const bool clipped = entry.size() > kMaxQuoted;
+  return "CX_ALLOW_HOSTS entry \"" + shown(entry.substr(0, kMaxQuoted)) +
+         (clipped ? "...\"" : "\"") + ": " + what;
 }
 
 Error entry_error(std::string_view entry, const std::string& why) {

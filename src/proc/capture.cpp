@@ -82,7 +82,15 @@ Result<CaptureResult> capture(const CaptureOptions& opts) {
       }
       ssize_t k = ::read(fds[i].fd, buf, sizeof buf);
       if (k > 0) {
-        (fds[i].fd == out.r.get() ? result.out : result.err).append(buf, static_cast<size_t>(k));
+        std::string& into = fds[i].fd == out.r.get() ? result.out : result.err;
+        if (into.size() + static_cast<size_t>(k) > opts.max_output) {
+          result.output_overflow = true;
+          child->signal(SIGKILL);
+          out.r.reset();
+          err.r.reset();
+          break;
+        }
+        into.append(buf, static_cast<size_t>(k));
       } else if (k == 0 || errno != EINTR) {
         if (fds[i].fd == out.r.get())
           out.r.reset();

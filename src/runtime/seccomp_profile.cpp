@@ -118,6 +118,13 @@ std::string seccomp_profile_json() {
                               nlohmann::json::array({masked_eq(c.mode_arg, bit, bit)}),
                               static_cast<int>(kEperm)));
   }
+  // Calls that programs probe and fall back from when the kernel lacks them
+  // (glibc from clone3 to clone, Bun and others from io_uring): ENOSYS, said
+  // per rule because some runtimes (docker 20.10) ignore defaultErrnoRet and
+  // answer EPERM, which those programs take as fatal.
+  syscalls.push_back(rule({"clone3", "openat2", "io_uring_setup", "io_uring_enter",
+                           "io_uring_register"},
+                          "SCMP_ACT_ERRNO", nlohmann::json::array(), static_cast<int>(kEnosys)));
   // clone without namespace flags (threads, fork); with them, EPERM.
   syscalls.push_back(rule({"clone"}, "SCMP_ACT_ALLOW",
                           nlohmann::json::array({masked_eq(0, kCloneNamespaceFlags, 0)})));

@@ -12,8 +12,9 @@
 // this, an agent could `chmod 4755 /src/py` and leave a setuid program in
 // the user's project, owned by the user (or by root, with CX_ALLOW_ROOT=1).
 //
-// Calls not in the list fail with ENOSYS, so programs fall back from newer
-// interfaces (clone3, openat2) as they do on an older kernel.
+// Calls not in the list fail with ENOSYS (clone3, openat2 and io_uring say
+// so in rules of their own, for runtimes that ignore the default errno), so
+// programs fall back from newer interfaces as they do on an older kernel.
 
 #include <string>
 #include <vector>

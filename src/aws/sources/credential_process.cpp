@@ -111,6 +111,9 @@ Result<Credentials> parse_process_output(const std::string& profile, const std::
   return c;
 }
 
+// A credential_process prints one small JSON object; more than this is not one.
+constexpr size_t kMaxProcessOutput = 1u << 20;
+
 Result<Credentials> fetch(const profile::CredentialProcess& source, const SourceContext& ctx) {
   auto argv = split_command_line(source.command);
   if (!argv)
@@ -123,6 +126,7 @@ Result<Credentials> fetch(const profile::CredentialProcess& source, const Source
   opts.argv = *argv;
   opts.pass_stderr = true;
   opts.timeout = ctx.process_timeout;
+  opts.max_output = kMaxProcessOutput;
   auto run = proc::capture(opts);
   if (!run)
     return make_error(who(source.profile) + " could not be started: " + run.error().message,
@@ -134,6 +138,10 @@ Result<Credentials> fetch(const profile::CredentialProcess& source, const Source
     return make_error(who(source.profile) + " did not finish within " + limit + " and was stopped",
                       "run the command by hand: it may be waiting for input or the network");
   }
+  if (run->output_overflow)
+    return make_error(who(source.profile) + " wrote more than " +
+                          std::to_string(kMaxProcessOutput / 1024) + " KiB and was stopped",
+                      "credential_process must print one JSON object (AWS CLI format)");
   if (run->exit_code != 0)
     return make_error(
         who(source.profile) + " failed with exit status " + std::to_string(run->exit_code),

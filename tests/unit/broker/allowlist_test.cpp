@@ -408,3 +408,18 @@ TEST(Allowlist, EntryDecisionsEqualThoseOfTheCanonicalForm) {
 
 }  // namespace
 }  // namespace cx::broker
+
+namespace cx::broker {
+namespace {
+
+// A hostile or mistaken 64 KiB entry gives an error of bounded length.
+TEST(Allowlist, AnErrorQuotesAtMost200BytesOfTheEntry) {
+  const std::string huge(60000, 'a');
+  auto e = parse_allow_entry(huge + ":x", nullptr);
+  ASSERT_FALSE(e.ok());
+  EXPECT_LT(e.error().message.size(), 400u) << e.error().message.size();
+  EXPECT_NE(e.error().message.find("aaa...\""), std::string::npos) << e.error().message.substr(0, 300);
+}
+
+}  // namespace
+}  // namespace cx::broker

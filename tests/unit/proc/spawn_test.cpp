@@ -116,6 +116,22 @@ TEST(Capture, TimeoutKillsTheChild) {
   EXPECT_EQ(r->exit_code, 128 + SIGKILL);
 }
 
+// A child that writes without end (/dev/zero) is stopped at the cap: cx
+// never holds more than max_output of it.
+TEST(Capture, OutputOverTheCapKillsTheChild) {
+  auto r = capture({.argv = {"cat", "/dev/zero"}, .timeout = std::chrono::seconds(20),
+                    .max_output = 1u << 20});
+  ASSERT_TRUE(r.ok());
+  EXPECT_TRUE(r->output_overflow);
+  EXPECT_FALSE(r->timed_out);
+  EXPECT_LE(r->out.size(), 1u << 20);
+  EXPECT_EQ(r->exit_code, 128 + SIGKILL);
+  auto small = capture({.argv = {"sh", "-c", "printf 12345"}, .max_output = 5});
+  ASSERT_TRUE(small.ok());
+  EXPECT_FALSE(small->output_overflow);
+  EXPECT_EQ(small->out, "12345");
+}
+
 TEST(Supervise, ForwardsTermToChild) {
   block_session_signals();
   auto pid = spawn({.argv = {"sh", "-c", "trap 'exit 42' TERM; while :; do sleep 0.05; done"}});

@@ -91,8 +91,17 @@ TEST(SeccompProfile, NoGuardedCallIsAlsoAllowedUnconditionally) {
 // or to escape: never allowed, not even conditionally.
 TEST(SeccompProfile, EscapeHatchesAreNotAllowed) {
   const json p = profile();
+  // Those a program falls back from answer ENOSYS in a rule of their own.
+  for (const char* call : {"openat2", "io_uring_setup", "io_uring_enter", "io_uring_register",
+                           "clone3"}) {
+    const auto rules = rules_for(p, call);
+    ASSERT_EQ(rules.size(), 1u) << call;
+    EXPECT_EQ(rules[0]["action"], "SCMP_ACT_ERRNO") << call;
+    EXPECT_EQ(rules[0]["errnoRet"], 38) << call;
+    EXPECT_TRUE(rules[0]["args"].empty()) << call;
+  }
   for (const char* call :
-       {"openat2", "io_uring_setup", "io_uring_enter", "io_uring_register", "clone3", "unshare",
+       {"unshare",
         "setns", "mount", "umount2", "pivot_root", "open_tree", "move_mount", "fsopen", "fsmount",
         "keyctl", "add_key", "request_key", "bpf", "perf_event_open", "userfaultfd",
         "open_by_handle_at", "name_to_handle_at", "kexec_load", "init_module", "finit_module",

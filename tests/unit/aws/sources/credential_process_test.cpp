@@ -150,6 +150,12 @@ TEST_F(CredentialProcessTest, HungHelperIsStoppedAtTheTimeout) {
   EXPECT_THAT(c.error().message, HasSubstr("did not finish within 300 ms and was stopped"));
 }
 
+TEST_F(CredentialProcessTest, EndlessOutputIsStoppedAtOneMebibyte) {
+  auto c = run(script("z", "exec cat /dev/zero\n"));
+  ASSERT_FALSE(c.ok());
+  EXPECT_THAT(c.error().message, HasSubstr("wrote more than 1024 KiB and was stopped"));
+}
+
 TEST_F(CredentialProcessTest, UnstartableOrUnparsableCommands) {
   auto missing = run("cx-no-such-helper-xyz --flag");
   ASSERT_FALSE(missing.ok());
