@@ -25,6 +25,12 @@ std::string shown(std::string_view word, std::string_view before) {
   return std::string(before) + "`" + std::string(word) + "`";
 }
 
+// A variable name in a message: names have no length limit, messages do.
+std::string clipped(std::string_view name) {
+  constexpr size_t kMax = 64;
+  return name.size() <= kMax ? std::string(name) : std::string(name.substr(0, kMax)) + "...";
+}
+
 constexpr std::string_view kQuoteHint =
     "quote the value; single quotes keep everything literal, e.g. KEY='a;b'";
 
@@ -255,7 +261,7 @@ class Parser {
   Status append(std::string& out, std::string_view more, Position p) const {
     const size_t value = out.size() + more.size();
     if (value > kMaxValueBytes) {
-      return error(p, "the value of " + key_ + " is longer than " + size_text(kMaxValueBytes),
+      return error(p, "the value of " + clipped(key_) + " is longer than " + size_text(kMaxValueBytes),
                    "values are at most " + size_text(kMaxValueBytes) +
                        "; check for a variable that expands to itself twice (A=$A$A)");
     }
@@ -369,10 +375,10 @@ class Parser {
       return append(out, lookup(name), dollar_pos);
     }
     if (std::string_view(":-=?+#%/^,@[").find(cur()) != std::string_view::npos) {
-      return error(pos(), "the `${" + std::string(name) + cur() + "...}` operator is not supported",
+      return error(pos(), "the `${" + clipped(name) + cur() + "...}` operator is not supported",
                    "only ${NAME} and $NAME are expanded; write the value itself");
     }
-    return error(pos(), "expected `}` to close `${" + std::string(name) + "`");
+    return error(pos(), "expected `}` to close `${" + clipped(name) + "`");
   }
 
   // Earlier keys of the file win over the environment, as in a sourced file.

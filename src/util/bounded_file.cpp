@@ -41,6 +41,9 @@ BoundedRead read_bounded_file(const std::string& path, std::size_t max_bytes) {
     r.why = std::string(kind_of(st.st_mode)) + ", not a regular file";
     return r;
   }
+  // O_NONBLOCK was for the open; reads of a regular file should wait as usual.
+  const int flags = ::fcntl(fd.get(), F_GETFL);
+  if (flags < 0 || ::fcntl(fd.get(), F_SETFL, flags & ~O_NONBLOCK) != 0) return failed(errno);
   const std::string too_large = "larger than the " + size_text(max_bytes) + " limit";
   if (static_cast<std::size_t>(st.st_size) > max_bytes) {
     r.why = too_large;

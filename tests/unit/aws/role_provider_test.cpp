@@ -3,9 +3,11 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <fstream>
 
 #include "aws/profile/chain.h"
 #include "aws/profile/profile_set.h"
+#include "aws/sources/context.h"
 #include "fake_http_client.h"
 
 namespace cx::aws {
@@ -205,6 +207,32 @@ TEST(RoleProvider, StsErrorIsNotCached) {
   auto c = agent_role_credentials(h.chain("default"), request(), ctx);
   ASSERT_FALSE(c.ok());
   EXPECT_FALSE(std::filesystem::exists(h.dir / "cache"));
+}
+
+// web_identity_token_file is read like every file cx did not write: a
+// regular file of at most 64 KiB, so /dev/zero or a FIFO cannot hang cx.
+TEST(RoleProvider, WebIdentityTokenFileIsBounded) {
+  auto chain_with = [](const std::string& file) {
+    return profile::CredentialChain{
+        "w", profile::WebIdentity{"w", "arn:aws:iam::1:role/w", file, ""}, {}};
+  };
+  Harness h("");
+  auto ctx = h.ctx();
+  auto device = agent_role_credentials(chain_with("/dev/zero"), request(), ctx);
+  ASSERT_FALSE(device.ok());
+  EXPECT_EQ(device.error().message,
+            "cannot read web_identity_token_file /dev/zero of profile \"w\": a character device, "
+            "not a regular file");
+  char tmpl[] = "/tmp/cx-rp-XXXXXX";
+  const std::filesystem::path dir = ::mkdtemp(tmpl);
+  const std::filesystem::path big = dir / "token";
+  std::ofstream(big) << std::string(sources::kMaxTokenFileBytes + 1, 't');
+  auto oversized = agent_role_credentials(chain_with(big.string()), request(), ctx);
+  ASSERT_FALSE(oversized.ok());
+  EXPECT_EQ(oversized.error().message, "cannot read web_identity_token_file " + big.string() +
+                                           " of profile \"w\": larger than the 64 KiB limit");
+  EXPECT_TRUE(h.http.requests.empty());
+  std::filesystem::remove_all(dir);
 }
 
 }  // namespace

@@ -448,6 +448,11 @@ TEST(ParserLimits, LongLiteralValueIsRefused) {
   EXPECT_EQ(value("A=" + std::string(kMaxValueBytes, 'v')).size(), kMaxValueBytes);
   EXPECT_EQ(error("A=" + std::string(kMaxValueBytes + 1, 'v')).message,
             "cfg:1:3: the value of A is longer than 64 KiB");
+  const std::string long_key(100, 'K');
+  EXPECT_EQ(error(long_key + "=" + std::string(kMaxValueBytes + 1, 'v')).message,
+            "cfg:1:102: the value of " + std::string(64, 'K') + "... is longer than 64 KiB");
+  EXPECT_EQ(error("A=${" + long_key + ":-x}").message,
+            "cfg:1:105: the `${" + std::string(64, 'K') + "...:...}` operator is not supported");
 }
 
 TEST(ParserLimits, WholeFileExpansionIsCapped) {
