@@ -21,6 +21,18 @@ runtime::Runtime resolve_runtime_or_die(const config::Settings& s, int exit_code
   return unwrap(runtime::resolve_runtime(s.runtime, runtime::system_host_probe()), exit_code);
 }
 
+std::optional<Error> root_refusal(const runtime::Runtime& rt, const config::Settings& s,
+                                  unsigned euid) {
+  if (euid != 0 || rt.rootless || s.allow_root) return std::nullopt;
+  Error e;
+  e.message = "cx is running as root with a rootful " + std::string(config::to_string(rt.kind)) +
+              ": the agent would be root on the host in /src and every mount";
+  e.hint =
+      "run cx as your own user (or with rootless podman or docker); to accept it, set "
+      "CX_ALLOW_ROOT=1 in the config";
+  return e;
+}
+
 Result<std::vector<std::string>> check_allow_hosts(const config::Settings& s) {
   std::vector<std::string> warnings;
   for (const std::string& entry : s.allow_hosts) {

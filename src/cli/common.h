@@ -3,6 +3,7 @@
 // runtime, checking the image. Each throws cx::Fatal with exit 125 (a
 // session that could not start) or the exit code given.
 
+#include <optional>
 #include <string>
 
 #include "broker/allowlist.h"
@@ -23,6 +24,11 @@ runtime::Runtime resolve_runtime_or_die(const config::Settings& s, int exit_code
 // asking for credentials.
 Result<std::vector<std::string>> check_allow_hosts(const config::Settings& s);
 
+// Why this session may not start as it stands: cx runs as root (`euid`) on a
+// rootful runtime, so the agent would be host root in its mounts, and the
+// config has no CX_ALLOW_ROOT=1. Sessions refuse it; doctor reports it.
+std::optional<Error> root_refusal(const runtime::Runtime& rt, const config::Settings& s,
+                                  unsigned euid);
 
 // Fails unless `tag` exists in the runtime's local image store.
 void require_image(const runtime::Runtime& rt, const std::string& tag, int exit_code);

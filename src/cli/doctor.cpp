@@ -307,6 +307,9 @@ int cmd_doctor() {
     r.not_checked("runtime", "a valid config");
   }
   const bool runtime_ok = rt && check_runtime(r, *rt);
+  // Only a refusal is a line: it is the one case where a session would stop.
+  if (runtime_ok)
+    if (auto refused = root_refusal(*rt, *settings, ::geteuid())) r.fail("root", *refused);
   if (runtime_ok)
     check_image(r, *rt, settings->image_tag);
   else

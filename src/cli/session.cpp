@@ -182,17 +182,11 @@ int cmd_session(const Invocation& inv) {
   for (const std::string& w : unwrap(check_allow_hosts(s), kStart))
     std::fprintf(stderr, "cx: warning: %s\n", w.c_str());
   runtime::Runtime rt = resolve_runtime_or_die(s, kStart);
-  if (::getuid() == 0 && !rt.rootless && !s.allow_root) {
-    const std::string why = "cx is running as root with a rootful " +
-                            std::string(config::to_string(rt.kind)) +
-                            ": the agent would be root on the host in /src and every mount";
-    const char* hint =
-        "run cx as your own user (or with rootless podman or docker); to accept it, set "
-        "CX_ALLOW_ROOT=1 in the config";
+  if (auto refused = root_refusal(rt, s, ::geteuid())) {
     // A dry run shows the plan, and says that a real run would stop here.
-    if (!dry) throw Fatal(why, kStart, hint);
+    if (!dry) throw Fatal(*refused, kStart);
     std::fprintf(stderr, "cx: warning: a real run would be refused: %s\ncx: hint: %s\n",
-                 why.c_str(), hint);
+                 refused->message.c_str(), refused->hint.c_str());
   }
   std::string home = env_value(env, "HOME").value_or("");
   std::error_code ec;

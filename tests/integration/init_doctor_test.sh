@@ -117,6 +117,13 @@ interactive_init() {
   sum=$(sha256sum <"$ihome/.claude-exec")
   rm -f "$TEST_TMP/init.exit"
   t kill-server 2>/dev/null
+  # kill-server returns before the server is gone; a new session started
+  # meanwhile can land in the dying server (seen on a loaded machine).
+  for ((i = 0; i < 50; i++)); do
+    t list-sessions >/dev/null 2>&1 || break
+    sleep 0.1
+  done
+  sleep 0.2
   t new-session -d -s init -x 150 -y 40 \
     "cd '$ihome' && env -i HOME='$ihome' PATH='$CX_ITEST_PATH' LANG=C.UTF-8 TERM=xterm '$CX_BIN' init; echo CXEXIT=\$? > '$TEST_TMP/init.exit'; sleep 60"
   wait_screen 'already exists\. Replace it\? \[y/N\]:'

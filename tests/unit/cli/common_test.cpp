@@ -47,5 +47,24 @@ TEST(CheckAllowHosts, WarnsAboutListedSpecialAddressesNamingTheLine) {
   EXPECT_TRUE(check_allow_hosts(with_hosts({"a.com", "*.b.com"}))->empty());
 }
 
+// Root on a rootful runtime is refused without CX_ALLOW_ROOT=1; a normal
+// user, a rootless runtime or the opt-in pass.
+TEST(RootRefusal, OnlyRootOnARootfulRuntimeWithoutTheOptIn) {
+  runtime::Runtime rootful;
+  rootful.kind = config::RuntimeKind::kPodman;
+  rootful.path = "/usr/bin/podman";
+  runtime::Runtime rootless = rootful;
+  rootless.rootless = true;
+  config::Settings s;
+  auto refused = root_refusal(rootful, s, 0);
+  ASSERT_TRUE(refused.has_value());
+  EXPECT_NE(refused->message.find("root with a rootful podman"), std::string::npos);
+  EXPECT_NE(refused->hint.find("CX_ALLOW_ROOT=1"), std::string::npos);
+  EXPECT_FALSE(root_refusal(rootful, s, 1000).has_value());
+  EXPECT_FALSE(root_refusal(rootless, s, 0).has_value());
+  s.allow_root = true;
+  EXPECT_FALSE(root_refusal(rootful, s, 0).has_value());
+}
+
 }  // namespace
 }  // namespace cx::cli
