@@ -7,6 +7,8 @@
 #include <asio/post.hpp>
 #include <atomic>
 #include <optional>
+#include <future>
+#include <mutex>
 #include <thread>
 #include <vector>
 
@@ -39,6 +41,9 @@ struct Broker::Impl {
   CredentialPolicy credentials;
   std::atomic<int> lifelines{0};
   bool running = false;
+  bool stalled = false;  // stop_within gave up on the io thread
+  std::promise<void> finished;  // set when the io thread returns
+  std::future<void> finished_future;
   // Destroyed in this order by teardown(): listeners (their sockets belong
   // to the io context), workers, then the context with what it still holds.
   std::unique_ptr<asio::io_context> io;
@@ -110,7 +115,22 @@ void Broker::Impl::teardown() {
 
 Broker::Broker(BrokerConfig config) : impl_(std::make_unique<Impl>(std::move(config))) {}
 
-Broker::~Broker() { stop(); }
+namespace {
+// Brokers whose io thread stalled: that thread may still use them, so they
+// are kept (reachable, not leaked) until the process ends.
+std::mutex g_stalled_mu;
+std::vector<std::unique_ptr<Broker::Impl>>* g_stalled = new std::vector<std::unique_ptr<Broker::Impl>>;
+}  // namespace
+
+Broker::~Broker() {
+  if (impl_->stalled) {
+    impl_->thread.detach();
+    std::lock_guard<std::mutex> lock(g_stalled_mu);
+    g_stalled->push_back(std::move(impl_));
+    return;
+  }
+  stop();
+}
 
 Status Broker::start() {
   Impl& m = *impl_;
@@ -126,7 +146,12 @@ Status Broker::start() {
   for (auto& l : m.listeners) l->start();
   m.guard.emplace(m.io->get_executor());
   try {
-    m.thread = std::thread([&m] { m.run(); });
+    m.finished = std::promise<void>();
+    m.finished_future = m.finished.get_future();
+    m.thread = std::thread([&m] {
+      m.run();
+      m.finished.set_value();
+    });
   } catch (const std::system_error& e) {
     m.guard.reset();
     m.teardown();
@@ -136,9 +161,12 @@ Status Broker::start() {
   return Ok{};
 }
 
-void Broker::stop() {
+void Broker::stop() { (void)stop_within(std::chrono::milliseconds::max()); }
+
+bool Broker::stop_within(std::chrono::milliseconds limit) {
   Impl& m = *impl_;
-  if (!m.running) return;
+  if (m.stalled) return false;
+  if (!m.running) return true;
   m.running = false;
   asio::post(*m.io, [&m] {
     for (auto& l : m.listeners) l->shutdown();
@@ -147,8 +175,14 @@ void Broker::stop() {
   // Every connection is closed by now or about to be; what is still queued
   // (a resolver's answer) is dropped with the context.
   asio::post(*m.io, [&m] { m.io->stop(); });
+  if (limit != std::chrono::milliseconds::max() &&
+      m.finished_future.wait_for(limit) != std::future_status::ready) {
+    m.stalled = true;
+    return false;
+  }
   m.thread.join();
   m.teardown();
+  return true;
 }
 
 int Broker::lifeline_connections() const { return impl_->lifelines.load(); }

@@ -7,6 +7,7 @@
 // workers. Nothing thrown on those threads escapes: it is reported as an
 // AuditEvent of kind error, and serving goes on.
 
+#include <chrono>
 #include <memory>
 #include <string>
 
@@ -46,6 +47,12 @@ class Broker {
   // Closes every socket and connection (lifeline clients see EOF), joins
   // the threads and removes the socket files; idempotent.
   void stop();
+  // The same, but waits at most `limit` for the io thread: false when it is
+  // stalled (a handler that does not return: a sink blocked on a hung disk,
+  // a bug). The broker is then left as it is, serving nothing new, and is
+  // never torn down (its memory is left to the process); the caller should
+  // end the process, and cx's reaper removes what the session made.
+  bool stop_within(std::chrono::milliseconds limit);
 
   // The number of lifeline clients connected now (any thread).
   int lifeline_connections() const;
@@ -55,8 +62,9 @@ class Broker {
   std::string credentials_socket() const;
   std::string lifeline_socket() const;
 
+  struct Impl;  // opaque; named here only so that broker.cpp can keep a stalled one
+
  private:
-  struct Impl;
   std::unique_ptr<Impl> impl_;
 };
 

@@ -401,7 +401,17 @@ int cmd_session(const Invocation& inv) {
   if (code >= 125) (void)proc::capture({.argv = runtime::rm_argv(rt, spec.name)});
   (void)reaper->forget("container");
   if (vendor) vendor->stop();
-  brk.stop();
+  if (!brk.stop_within(std::chrono::seconds(5))) {
+    // Its io thread is stuck (a handler that never returns, a hung disk
+    // under the audit log): it serves nothing now. Nothing more is written
+    // (the audit log may be what hangs); cx ends here, and the reaper
+    // removes the broker directory and the record and notes the end.
+    std::fprintf(stderr,
+                 "cx: warning: the broker did not stop within 5 s (its thread is stuck); "
+                 "cx exits without it\n");
+    std::fflush(nullptr);
+    ::_exit(code);
+  }
 
   // The container is gone: what the agent left for later is compared now.
   std::string tripwire_summary;

@@ -1,5 +1,11 @@
 #include "broker/broker.h"
 
+#include <thread>
+
+#include <mutex>
+
+#include <condition_variable>
+
 #include <gtest/gtest.h>
 #include <sys/stat.h>
 
@@ -103,6 +109,44 @@ TEST(Broker, ThrowingAuditSinkDoesNotStopTheBroker) {
     send_all(c.fd, "CONNECT evil.example:443 HTTP/1.1\r\n\r\n");
     EXPECT_TRUE(read_to_eof(c.fd).data.starts_with("HTTP/1.1 403"));
   }
+}
+
+// The io thread stalled mid-session (the audit sink blocks on a hung disk):
+// egress fails closed (nothing is answered), and stopping gives up after its
+// limit instead of hanging cx at the end of the session.
+TEST(Broker, AStalledIoThreadFailsClosedAndStopGivesUp) {
+  TempDir dir;
+  std::mutex mu;
+  std::condition_variable cv;
+  bool release = false;
+  BrokerConfig config;
+  config.directory = dir.path;
+  config.audit = [&](const AuditEvent&) {
+    std::unique_lock<std::mutex> lock(mu);
+    cv.wait(lock, [&] { return release; });
+  };
+  auto broker = std::make_unique<Broker>(std::move(config));
+  ASSERT_TRUE(broker->start().ok());
+  {
+    Fd first = connect_unix(broker->proxy_socket());
+    send_all(first.fd, "CONNECT evil.example:443 HTTP/1.1\r\n\r\n");
+    EXPECT_TRUE(read_until(first.fd, "\r\n\r\n").data.starts_with("HTTP/1.1 403"));
+  }  // closed: its audit event is emitted, and the sink stalls the io thread
+  std::this_thread::sleep_for(200ms);
+  Fd second = connect_unix(broker->proxy_socket());
+  send_all(second.fd, "CONNECT evil.example:443 HTTP/1.1\r\n\r\n");
+  EXPECT_TRUE(read_until(second.fd, "\r\n\r\n", 300ms).data.empty()) << "answered while stalled";
+  const auto t0 = std::chrono::steady_clock::now();
+  EXPECT_FALSE(broker->stop_within(200ms));
+  EXPECT_LT(std::chrono::steady_clock::now() - t0, 2s);
+  EXPECT_FALSE(broker->stop_within(200ms)) << "stays stalled";
+  broker.reset();  // detaches the stalled thread; must not hang or crash
+  {
+    std::lock_guard<std::mutex> lock(mu);
+    release = true;
+  }
+  cv.notify_all();
+  std::this_thread::sleep_for(100ms);  // the thread finishes on memory left to it
 }
 
 }  // namespace
