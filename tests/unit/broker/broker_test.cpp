@@ -4,6 +4,7 @@
 
 #include <mutex>
 
+#include <csignal>
 #include <condition_variable>
 
 #include <gtest/gtest.h>
@@ -115,6 +116,13 @@ TEST(Broker, ThrowingAuditSinkDoesNotStopTheBroker) {
 // egress fails closed (nothing is answered), and stopping gives up after its
 // limit instead of hanging cx at the end of the session.
 TEST(Broker, AStalledIoThreadFailsClosedAndStopGivesUp) {
+  // The stalled broker's threads live on to the end of this test binary:
+  // they are born with the signals other tests send themselves blocked (as
+  // cx's threads are), so those signals never reach them.
+  sigset_t block, saved;
+  sigemptyset(&block);
+  for (int sig : {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGCHLD}) sigaddset(&block, sig);
+  ::pthread_sigmask(SIG_BLOCK, &block, &saved);
   TempDir dir;
   std::mutex mu;
   std::condition_variable cv;
@@ -147,6 +155,7 @@ TEST(Broker, AStalledIoThreadFailsClosedAndStopGivesUp) {
   }
   cv.notify_all();
   std::this_thread::sleep_for(100ms);  // the thread finishes on memory left to it
+  ::pthread_sigmask(SIG_SETMASK, &saved, nullptr);
 }
 
 }  // namespace
