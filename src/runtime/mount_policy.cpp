@@ -136,7 +136,6 @@ MountRules mount_rules(const std::string& home, const EnvLookup& env, bool allow
   auto add = [&](std::vector<Guarded>& to, const std::string& path, const std::string& what) {
     if (!path.empty() && path[0] == '/') to.push_back({path, what});
   };
-  const std::string h = home.empty() ? std::string() : home;
   add(r.never, xdg_cx_dir(env, "XDG_CACHE_HOME", ".cache"), "cx's credential cache");
   add(r.never, xdg_cx_dir(env, "XDG_STATE_HOME", ".local/state"),
       "cx's session state (Claude's state of every project, every audit log)");
@@ -155,14 +154,14 @@ MountRules mount_rules(const std::string& home, const EnvLookup& env, bool allow
   for (const char* var : {"DOCKER_HOST", "CONTAINER_HOST"}) {
     if (auto v = env(var); v && v->rfind("unix://", 0) == 0) add(r.never, v->substr(7), what);
   }
-  if (!h.empty()) {
+  if (!home.empty()) {
     // Docker Desktop, Colima, Lima, podman machine and Rancher Desktop keep
     // theirs in home, where they exist (so that ~/.docker alone only warns
     // on a machine without Docker Desktop).
     for (const char* rel : {"/.docker/run", "/.docker/desktop", "/.colima", "/.lima",
                             "/.local/share/containers/podman/machine", "/.rd"}) {
       std::error_code ec;
-      if (fs::exists(h + rel, ec)) add(r.never, h + rel, what);
+      if (fs::exists(home + rel, ec)) add(r.never, home + rel, what);
     }
     for (const auto& [rel, desc] : std::vector<std::pair<std::string, std::string>>{
              {".kube", "~/.kube (cluster credentials)"},
@@ -172,7 +171,7 @@ MountRules mount_rules(const std::string& home, const EnvLookup& env, bool allow
              {".config/gh", "~/.config/gh (GitHub tokens)"},
              {".gnupg", "~/.gnupg (private keys)"},
              {".netrc", "~/.netrc (passwords)"}})
-      add(r.warn_on, h + "/" + rel, desc);
+      add(r.warn_on, home + "/" + rel, desc);
   }
   return r;
 }

@@ -50,16 +50,6 @@ start() {
   fail "the runtime never hung on $1"
 }
 
-# gone PID SECONDS WHAT: PID must exit within SECONDS.
-gone() {
-  local i
-  for ((i = 0; i < $2 * 10; i++)); do
-    kill -0 "$1" 2>/dev/null || return 0
-    sleep 0.1
-  done
-  fail "$3 still runs $2 s later"
-}
-
 # nothing_left: no container of the project, no record, no broker directory, no reaper.
 nothing_left() {
   cx_assert_no_containers_left podman "$proj"
@@ -71,11 +61,11 @@ nothing_left() {
 for hang in image run; do
   start "$hang"
   kill -TERM "$CX_PID"
-  gone "$CX_PID" 5 "cx (SIGTERM while the runtime hangs on $hang)"
+  wait_gone "$CX_PID" 5 "cx (SIGTERM while the runtime hangs on $hang)"
   rc=0
   wait "$CX_PID" || rc=$?
   assert_eq 143 "$rc" "cx's status after SIGTERM while the runtime hangs on $hang"
-  gone "$SLEEPER" 5 "the hung runtime child ($hang)"
+  wait_gone "$SLEEPER" 5 "the hung runtime child ($hang)"
   sleep 1
   nothing_left "SIGTERM, runtime hung on $hang"
   pass "runtime hangs on $hang: SIGTERM ends cx at once (143), its child too, nothing left"
@@ -83,7 +73,7 @@ for hang in image run; do
   start "$hang"
   kill -KILL "$CX_PID"
   wait "$CX_PID" 2>/dev/null
-  gone "$SLEEPER" 5 "the hung runtime child after cx's SIGKILL ($hang)"
+  wait_gone "$SLEEPER" 5 "the hung runtime child after cx's SIGKILL ($hang)"
   sleep 2
   nothing_left "SIGKILL, runtime hung on $hang"
   pass "runtime hangs on $hang: SIGKILL of cx, the reaper kills the hung child, nothing left"

@@ -42,16 +42,6 @@ start_cx() {
 # reaper_of PID: the pid of cx's reaper (its child named cx-reaper).
 reaper_of() { pgrep -P "$1" -x cx-reaper | head -n 1; }
 
-# wait_gone PID SECONDS: until process PID no longer exists; fails after SECONDS.
-wait_gone() {
-  local i
-  for ((i = 0; i < $2 * 10; i++)); do
-    kill -0 "$1" 2>/dev/null || return 0
-    sleep 0.1
-  done
-  fail "process $1 still exists after $2 s"
-}
-
 # --- 1. the agent disarms what it can, then cx dies by SIGKILL ---------------------------------
 
 start_cx shell -- sh -c "$attack"
@@ -172,11 +162,7 @@ done
 [ -n "$helper" ] || { cat "$TEST_TMP/err"; fail "the credential_process never started"; }
 kill -TERM "$CX_PID"
 rc=0
-for ((i = 0; i < 50; i++)); do
-  kill -0 "$CX_PID" 2>/dev/null || break
-  sleep 0.1
-done
-kill -0 "$CX_PID" 2>/dev/null && fail "cx ignores SIGTERM while it waits for its credentials"
+wait_gone "$CX_PID" 5 "cx (SIGTERM while it waits for its credentials)"
 wait "$CX_PID" || rc=$?
 assert_eq 143 "$rc" "cx's exit status after SIGTERM during the credentials"
 wait_gone "$helper" 5

@@ -89,6 +89,17 @@ fail() {
   exit 1
 }
 
+# wait_gone PID SECONDS [WHAT]: until process PID no longer exists; fails after SECONDS, naming
+# WHAT (default "process PID").
+wait_gone() {
+  local i
+  for ((i = 0; i < $2 * 10; i++)); do
+    kill -0 "$1" 2>/dev/null || return 0
+    sleep 0.1
+  done
+  fail "${3:-process $1} still runs $2 s later"
+}
+
 # pass MSG...: print "ok: MSG" (a progress line for the test log).
 pass() {
   echo "ok: $*"
