@@ -29,10 +29,13 @@ struct Broker::Impl {
     egress.resolver = config.resolver ? config.resolver : std::make_shared<SystemResolver>();
     credentials.vendor = config.vendor;
     credentials.token = config.token;
+    if (config.tcp)
+      egress.proxy_authorization = basic_authorization("cx", config.tcp->proxy_secret);
   }
 
   std::string path(const char* name) const { return config.directory + "/" + name; }
   Status listen_all();
+  Status listen_tcp();
   void run();
   void teardown();
 
@@ -40,6 +43,8 @@ struct Broker::Impl {
   EgressPolicy egress;
   CredentialPolicy credentials;
   std::atomic<int> lifelines{0};
+  uint16_t proxy_port = 0;
+  uint16_t credentials_port = 0;
   bool running = false;
   bool stalled = false;  // stop_within gave up on the io thread
   std::promise<void> finished;  // set when the io thread returns
@@ -69,18 +74,47 @@ Status Broker::Impl::listen_all() {
     listeners.push_back(std::move(listener));
     return Ok{};
   };
-  Status st = add(runtime::kProxySocket, [this](Listener& l, UnixSocket s) {
+  if (config.tcp) return listen_tcp();
+  Status st = add(runtime::kProxySocket, [this](Listener& l, ClientSocket s) {
     return make_egress_session(*ctx, egress, l, std::move(s));
   });
   if (st && config.vendor != nullptr) {
-    st = add(runtime::kCredentialsSocket, [this](Listener& l, UnixSocket s) {
+    st = add(runtime::kCredentialsSocket, [this](Listener& l, ClientSocket s) {
       return make_credential_session(*ctx, credentials, l, std::move(s));
     });
   }
   if (st) {
-    st = add(runtime::kLifelineSocket, [this](Listener& l, UnixSocket s) {
+    st = add(runtime::kLifelineSocket, [this](Listener& l, ClientSocket s) {
       return make_lifeline_session(l, std::move(s), lifelines);
     });
+  }
+  return st;
+}
+
+Status Broker::Impl::listen_tcp() {
+  const TcpListen& tcp = *config.tcp;
+  if (tcp.proxy_secret.empty()) return make_error("the broker's TCP listeners need a proxy secret");
+  auto add = [&](const char* name, Listener::Factory factory, uint16_t& port) -> Status {
+    auto listener = std::make_unique<Listener>(*ctx, name, std::move(factory));
+    auto bound_port = listener->listen_tcp(tcp.address, tcp.freebind);
+    if (!bound_port) return bound_port.error();
+    port = *bound_port;
+    listeners.push_back(std::move(listener));
+    return Ok{};
+  };
+  Status st = add(
+      "proxy",
+      [this](Listener& l, ClientSocket s) {
+        return make_egress_session(*ctx, egress, l, std::move(s));
+      },
+      proxy_port);
+  if (st && config.vendor != nullptr) {
+    st = add(
+        "credentials",
+        [this](Listener& l, ClientSocket s) {
+          return make_credential_session(*ctx, credentials, l, std::move(s));
+        },
+        credentials_port);
   }
   return st;
 }
@@ -184,6 +218,9 @@ bool Broker::stop_within(std::chrono::milliseconds limit) {
   m.teardown();
   return true;
 }
+
+uint16_t Broker::proxy_port() const { return impl_->proxy_port; }
+uint16_t Broker::credentials_port() const { return impl_->credentials_port; }
 
 int Broker::lifeline_connections() const { return impl_->lifelines.load(); }
 

@@ -1,14 +1,19 @@
 #pragma once
-// Broker: the host side of a session's sandbox. It serves three unix sockets
-// in a private directory that is mounted read-only into the container:
-// proxy.sock (the egress proxy), creds.sock (the credential endpoint) and
-// lifeline.sock (held open while cx lives). One io thread runs them all;
+// Broker: the host side of a session's sandbox. On the local transport it
+// serves three unix sockets in a private directory that is mounted
+// read-only into the container: proxy.sock (the egress proxy), creds.sock
+// (the credential endpoint) and lifeline.sock (held open while cx lives).
+// On the remote transport it serves the first two on TCP ports instead,
+// where the engine's VM reaches this host; there every request must carry
+// the session's proxy secret or the credential token. One io thread runs them all;
 // blocking calls (DNS, a credential renewal in progress) run on four
 // workers. Nothing thrown on those threads escapes: it is reported as an
 // AuditEvent of kind error, and serving goes on.
 
 #include <chrono>
+#include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "broker/allowlist.h"
@@ -21,6 +26,13 @@
 
 namespace cx::broker {
 
+// The remote transport's listeners.
+struct TcpListen {
+  std::string address;       // an IPv4 or IPv6 literal of this host
+  bool freebind = false;     // bind before the address is up
+  std::string proxy_secret;  // the password of the required Proxy-Authorization (user "cx")
+};
+
 struct BrokerConfig {
   std::string directory;  // exists, mode 0700, made by the caller
   Allowlist allowlist{std::vector<AllowEntry>{}};
@@ -31,6 +43,7 @@ struct BrokerConfig {
   // Called on the io thread, one at a time; must not block for long.
   AuditSink audit;
   std::shared_ptr<Resolver> resolver;  // null: SystemResolver
+  std::optional<TcpListen> tcp;        // set: TCP listeners instead of unix sockets
 };
 
 class Broker {
@@ -56,6 +69,11 @@ class Broker {
 
   // The number of lifeline clients connected now (any thread).
   int lifeline_connections() const;
+
+  // The TCP ports of the egress proxy and the credential endpoint (after
+  // start() with BrokerConfig::tcp; 0 otherwise).
+  uint16_t proxy_port() const;
+  uint16_t credentials_port() const;
 
   // The socket paths (valid after construction).
   std::string proxy_socket() const;

@@ -6,7 +6,7 @@
 
 namespace cx::broker {
 
-ClientSession::ClientSession(const ServerContext& ctx, Listener& listener, UnixSocket client,
+ClientSession::ClientSession(const ServerContext& ctx, Listener& listener, ClientSocket client,
                              ParseMode mode)
     : ctx_(ctx),
       client_(std::move(client)),

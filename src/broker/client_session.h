@@ -27,7 +27,7 @@ class ClientSession : public Connection, public std::enable_shared_from_this<Cli
  protected:
   static constexpr size_t kBufferSize = 64 * 1024;
 
-  ClientSession(const ServerContext& ctx, Listener& listener, UnixSocket client, ParseMode mode);
+  ClientSession(const ServerContext& ctx, Listener& listener, ClientSocket client, ParseMode mode);
 
   // The head is complete; `rest` is what followed it in the same read.
   virtual void on_head(const RequestHead& head, std::string_view rest) = 0;
@@ -54,7 +54,7 @@ class ClientSession : public Connection, public std::enable_shared_from_this<Cli
   const HeadParser& parser() const { return parser_; }
 
   const ServerContext& ctx_;
-  UnixSocket client_;
+  ClientSocket client_;
   std::vector<char> buf_;  // reads from the client
   std::chrono::steady_clock::time_point started_;
 

@@ -19,7 +19,7 @@ std::string service_unavailable(std::string_view reason) {
 class CredentialSession final : public ClientSession {
  public:
   CredentialSession(const ServerContext& ctx, const CredentialPolicy& policy, Listener& listener,
-                    UnixSocket client)
+                    ClientSocket client)
       : ClientSession(ctx, listener, std::move(client), ParseMode::origin), policy_(policy) {
     event_.kind = AuditEvent::Kind::credentials;
   }
@@ -87,7 +87,7 @@ class CredentialSession final : public ClientSession {
 
 std::shared_ptr<Connection> make_credential_session(const ServerContext& ctx,
                                                     const CredentialPolicy& policy,
-                                                    Listener& listener, UnixSocket client) {
+                                                    Listener& listener, ClientSocket client) {
   return std::make_shared<CredentialSession>(ctx, policy, listener, std::move(client));
 }
 

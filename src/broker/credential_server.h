@@ -21,6 +21,6 @@ struct CredentialPolicy {
 // Returns the connection handler for one client of creds.sock.
 std::shared_ptr<Connection> make_credential_session(const ServerContext& ctx,
                                                     const CredentialPolicy& policy,
-                                                    Listener& listener, UnixSocket client);
+                                                    Listener& listener, ClientSocket client);
 
 }  // namespace cx::broker

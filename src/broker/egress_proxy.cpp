@@ -12,6 +12,7 @@
 #include <optional>
 
 #include "broker/client_session.h"
+#include "broker/ecs_credentials.h"
 #include "broker/responses.h"
 #include "util/unique_fd.h"
 
@@ -59,7 +60,7 @@ int status_code(std::string_view head) {
 class EgressSession final : public ClientSession {
  public:
   EgressSession(const ServerContext& ctx, const EgressPolicy& policy, Listener& listener,
-                UnixSocket client)
+                ClientSocket client)
       : ClientSession(ctx, listener, std::move(client), ParseMode::proxy),
         policy_(policy),
         upstream_(ctx.io),
@@ -117,6 +118,14 @@ void EgressSession::on_head(const RequestHead& head, std::string_view rest) {
   event_.port = head.target.port;
   target_ = authority_text(head.target);
   tunnel_ = head.form == TargetForm::authority;
+
+  // On TCP, only the session's own container knows the secret: anyone else
+  // who can reach the port (another process, another container of the VM)
+  // is turned away before the target is even looked at.
+  if (!policy_.proxy_authorization.empty() &&
+      !token_matches(head.header("proxy-authorization"), policy_.proxy_authorization)) {
+    return reply_and_close(proxy_authentication_required(), "proxy authentication required");
+  }
 
   // The name decides first: a denied name is never resolved.
   decision_ = policy_.allowlist.decide(head.target.host, head.target.port);
@@ -342,7 +351,7 @@ void EgressSession::pump_down() {
                               if (finished()) return;
                               if (ec == asio::error::eof) {
                                 asio::error_code ignored;
-                                client_.shutdown(UnixSocket::shutdown_send, ignored);
+                                client_.shutdown(ClientSocket::shutdown_send, ignored);
                                 down_done_ = true;
                                 if (tunnel_) return maybe_done();
                                 // The response is complete. Reading on from the client (it may
@@ -399,7 +408,7 @@ void EgressSession::on_finish(const std::string& reason) {
 
 std::shared_ptr<Connection> make_egress_session(const ServerContext& ctx,
                                                 const EgressPolicy& policy, Listener& listener,
-                                                UnixSocket client) {
+                                                ClientSocket client) {
   return std::make_shared<EgressSession>(ctx, policy, listener, std::move(client));
 }
 

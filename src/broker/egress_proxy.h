@@ -27,11 +27,15 @@ struct EgressPolicy {
   Allowlist allowlist{std::vector<AllowEntry>{}};
   UpstreamProxy upstream;
   std::shared_ptr<Resolver> resolver;  // never null
+  // Non-empty on the remote transport's TCP listener: every request head
+  // must carry `Proxy-Authorization` with exactly this value (constant-time
+  // comparison), else 407 before anything else is looked at.
+  std::string proxy_authorization;
 };
 
 // Returns the connection handler for one client of proxy.sock.
 std::shared_ptr<Connection> make_egress_session(const ServerContext& ctx,
                                                 const EgressPolicy& policy, Listener& listener,
-                                                UnixSocket client);
+                                                ClientSocket client);
 
 }  // namespace cx::broker

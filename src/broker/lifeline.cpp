@@ -8,7 +8,7 @@ namespace {
 class LifelineSession final : public Connection,
                               public std::enable_shared_from_this<LifelineSession> {
  public:
-  LifelineSession(Listener& listener, UnixSocket client, std::atomic<int>& count)
+  LifelineSession(Listener& listener, ClientSocket client, std::atomic<int>& count)
       : listener_(listener), client_(std::move(client)), count_(count) {}
 
   void start() override {
@@ -38,7 +38,7 @@ class LifelineSession final : public Connection,
   }
 
   Listener& listener_;
-  UnixSocket client_;
+  ClientSocket client_;
   std::atomic<int>& count_;
   std::array<char, 256> buf_{};
   bool done_ = false;
@@ -46,7 +46,7 @@ class LifelineSession final : public Connection,
 
 }  // namespace
 
-std::shared_ptr<Connection> make_lifeline_session(Listener& listener, UnixSocket client,
+std::shared_ptr<Connection> make_lifeline_session(Listener& listener, ClientSocket client,
                                                   std::atomic<int>& count) {
   return std::make_shared<LifelineSession>(listener, std::move(client), count);
 }

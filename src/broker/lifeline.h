@@ -13,7 +13,7 @@ namespace cx::broker {
 
 // Returns the handler for one lifeline client; `count` holds the number of
 // connected clients (read from any thread).
-std::shared_ptr<Connection> make_lifeline_session(Listener& listener, UnixSocket client,
+std::shared_ptr<Connection> make_lifeline_session(Listener& listener, ClientSocket client,
                                                   std::atomic<int>& count);
 
 }  // namespace cx::broker

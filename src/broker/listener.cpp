@@ -4,6 +4,8 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -41,14 +43,65 @@ Status Listener::listen(const std::string& path) {
     ::unlink(path.c_str());
     return make_error("cannot listen on " + path + ": " + strerror(err), hint);
   }
-  asio::error_code ec;
-  acceptor_.assign(asio::local::stream_protocol(), fd.get(), ec);
-  if (ec) {
+  if (Status st = adopt(fd.get(), AF_UNIX, 0, path); !st) {
     ::unlink(path.c_str());
-    return make_error("cannot listen on " + path + ": " + ec.message(), hint);
+    return make_error(st.error().message, hint);
   }
   (void)fd.release();  // the acceptor owns it now
   return Ok{};
+}
+
+Status Listener::adopt(int fd, int family, int protocol, const std::string& what) {
+  protocol_ = asio::generic::stream_protocol(family, protocol);
+  asio::error_code ec;
+  acceptor_.assign(protocol_, fd, ec);
+  if (ec) return make_error("cannot listen on " + what + ": " + ec.message());
+  return Ok{};
+}
+
+Result<uint16_t> Listener::listen_tcp(const std::string& address, bool freebind) {
+  sockaddr_storage ss{};
+  socklen_t len = 0;
+  int family = AF_INET;
+  auto* v4 = reinterpret_cast<sockaddr_in*>(&ss);
+  auto* v6 = reinterpret_cast<sockaddr_in6*>(&ss);
+  if (::inet_pton(AF_INET, address.c_str(), &v4->sin_addr) == 1) {
+    v4->sin_family = AF_INET;
+    len = sizeof *v4;
+  } else if (::inet_pton(AF_INET6, address.c_str(), &v6->sin6_addr) == 1) {
+    family = AF_INET6;
+    v6->sin6_family = AF_INET6;
+    len = sizeof *v6;
+  } else {
+    return make_error("cannot listen on \"" + address + "\": not an IP address");
+  }
+  UniqueFd fd(::socket(family, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, IPPROTO_TCP));
+  if (!fd) return make_error("cannot create a TCP socket: " + std::string(strerror(errno)));
+#ifdef IP_FREEBIND
+  if (freebind && family == AF_INET) {
+    const int one = 1;
+    (void)::setsockopt(fd.get(), IPPROTO_IP, IP_FREEBIND, &one, sizeof one);
+  }
+#else
+  (void)freebind;  // the address must then be up already
+#endif
+  const std::string what = family == AF_INET6 ? "[" + address + "]" : address;
+  if (::bind(fd.get(), reinterpret_cast<sockaddr*>(&ss), len) != 0 ||
+      ::listen(fd.get(), SOMAXCONN) != 0) {
+    const int err = errno;
+    return make_error("cannot listen on " + what + ": " + strerror(err),
+                      "the remote transport's broker listens where the engine's containers reach "
+                      "this host; see `cx doctor`");
+  }
+  sockaddr_storage bound{};
+  socklen_t blen = sizeof bound;
+  if (::getsockname(fd.get(), reinterpret_cast<sockaddr*>(&bound), &blen) != 0)
+    return make_error("cannot read the port of " + what + ": " + strerror(errno));
+  const uint16_t port = ntohs(family == AF_INET6 ? reinterpret_cast<sockaddr_in6*>(&bound)->sin6_port
+                                                 : reinterpret_cast<sockaddr_in*>(&bound)->sin_port);
+  if (Status st = adopt(fd.get(), family, IPPROTO_TCP, what); !st) return st.error();
+  (void)fd.release();
+  return port;
 }
 
 void Listener::start() { accept(); }
@@ -85,9 +138,9 @@ void Listener::on_readable() {
     });
     return;
   }
-  UnixSocket socket(ctx_.io);
+  ClientSocket socket(ctx_.io);
   asio::error_code ec;
-  socket.assign(asio::local::stream_protocol(), fd.get(), ec);
+  socket.assign(protocol_, fd.get(), ec);
   if (ec) {
     ctx_.error("cannot adopt a connection on the " + name_ + " socket: " + ec.message());
     return accept();

@@ -1,9 +1,13 @@
 #pragma once
-// A unix-socket listener of the broker: binds with mode 0600, accepts with
-// close-on-exec (the runtime cx spawns must never inherit a lifeline or a
-// tunnel), caps concurrent connections, and closes them all on shutdown.
+// A listener of the broker: a unix socket bound with mode 0600 (local
+// transport) or a TCP port (remote transport; the servers behind it then
+// authenticate every request). It accepts with close-on-exec (the runtime
+// cx spawns must never inherit a lifeline or a tunnel), caps concurrent
+// connections, and closes them all on shutdown.
 
+#include <asio/basic_socket_acceptor.hpp>
 #include <asio/steady_timer.hpp>
+#include <cstdint>
 #include <cstddef>
 #include <functional>
 #include <memory>
@@ -27,7 +31,7 @@ class Connection {
 
 class Listener {
  public:
-  using Factory = std::function<std::shared_ptr<Connection>(Listener&, UnixSocket)>;
+  using Factory = std::function<std::shared_ptr<Connection>(Listener&, ClientSocket)>;
 
   Listener(const ServerContext& ctx, std::string name, Factory factory);
   Listener(const Listener&) = delete;
@@ -35,6 +39,10 @@ class Listener {
 
   // Binds and listens on `path` (before the io thread runs); an Error names the path.
   Status listen(const std::string& path);
+  // Binds and listens on TCP `address` (IPv4 or IPv6 literal), on a port the
+  // system picks; `freebind`: even before the address is configured on an
+  // interface (a bridge the engine makes on demand). Returns the port.
+  Result<uint16_t> listen_tcp(const std::string& address, bool freebind);
   // Starts accepting; call on the io thread or before it runs.
   void start();
   // Closes the socket and every live connection (io thread).
@@ -51,7 +59,10 @@ class Listener {
   const ServerContext& ctx_;
   std::string name_;
   Factory factory_;
-  asio::local::stream_protocol::acceptor acceptor_;
+  Status adopt(int fd, int family, int protocol, const std::string& what);
+
+  asio::basic_socket_acceptor<asio::generic::stream_protocol> acceptor_;
+  asio::generic::stream_protocol protocol_{AF_UNIX, 0};
   asio::steady_timer retry_;
   std::unordered_map<Connection*, std::weak_ptr<Connection>> live_;
   bool waiting_ = false;  // an accept wait is outstanding

@@ -34,6 +34,11 @@ std::string forbidden(std::string_view reason) {
   return response(403, "Forbidden", "X-Cx-Denied: " + r + "\r\n", "cx: denied: " + r + "\n");
 }
 
+std::string proxy_authentication_required() {
+  return response(407, "Proxy Authentication Required", "Proxy-Authenticate: Basic realm=\"cx\"\r\n",
+                  "cx: denied: proxy authentication required\n");
+}
+
 std::string bad_request(std::string_view reason) { return plain(400, "Bad Request", reason); }
 
 std::string not_found() { return plain(404, "Not Found", "no such path"); }

@@ -11,6 +11,10 @@ namespace cx::broker {
 // 403 with `X-Cx-Denied: REASON` and the one-line body `cx: denied: REASON`.
 std::string forbidden(std::string_view reason);
 
+// 407 Proxy Authentication Required (Basic), for a client of the broker's TCP
+// listener without the session's proxy secret.
+std::string proxy_authentication_required();
+
 // 400 Bad Request naming what was malformed.
 std::string bad_request(std::string_view reason);
 

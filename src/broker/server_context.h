@@ -4,7 +4,7 @@
 // progress) off it, the audit sink and the time limits.
 
 #include <asio/io_context.hpp>
-#include <asio/local/stream_protocol.hpp>
+#include <asio/generic/stream_protocol.hpp>
 #include <asio/thread_pool.hpp>
 #include <chrono>
 #include <cstddef>
@@ -16,7 +16,9 @@
 
 namespace cx::broker {
 
-using UnixSocket = asio::local::stream_protocol::socket;
+// A client of one of the broker's listeners: a unix socket (local transport)
+// or a TCP connection (remote transport); the servers do not tell them apart.
+using ClientSocket = asio::generic::stream_protocol::socket;
 using AuditSink = std::function<void(const AuditEvent&)>;
 
 struct BrokerLimits {

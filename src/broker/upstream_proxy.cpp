@@ -150,6 +150,10 @@ std::optional<NoProxyRule> parse_no_proxy_entry(std::string_view e) {
 
 }  // namespace
 
+std::string basic_authorization(std::string_view user, std::string_view password) {
+  return "Basic " + base64(std::string(user) + ":" + std::string(password));
+}
+
 Result<ProxyEndpoint> parse_proxy_url(std::string_view url, std::string_view what) {
   const std::string name(what);
   const std::string hint = "set " + name + " to an http://HOST:PORT proxy URL, or unset it";
@@ -169,7 +173,7 @@ Result<ProxyEndpoint> parse_proxy_url(std::string_view url, std::string_view wha
     auto user = percent_decode(userinfo.substr(0, colon));
     auto pass = percent_decode(colon == std::string_view::npos ? "" : userinfo.substr(colon + 1));
     if (!user || !pass) return make_error(name + " has a malformed user name or password", hint);
-    out.authorization = "Basic " + base64(*user + ":" + *pass);
+    out.authorization = basic_authorization(*user, *pass);
     rest.remove_prefix(at + 1);
   }
   auto hp = parse_authority(rest, 1080);

@@ -16,6 +16,9 @@
 namespace cx::broker {
 
 // Where to send `CONNECT host:port`, and the credentials the URL carried.
+// Returns `Basic BASE64(user:password)`, a Proxy-Authorization value.
+std::string basic_authorization(std::string_view user, std::string_view password);
+
 struct ProxyEndpoint {
   HostPort address;
   std::string authorization;  // `Basic ...` from the URL's user:password, or empty

@@ -24,11 +24,16 @@ std::string left(const std::optional<SystemTime>& t, SystemTime now) {
   return std::to_string(s / 60) + "m";
 }
 
-// Removes a container and a broker directory left by a dead session.
+// Removes the containers (the agent's, the gate), the network and the
+// broker directory left by a dead session.
 void clean(const SessionRecord& r) {
   if (!r.runtime.empty() && !r.container.empty()) {
     auto rt = runtime::resolve_runtime(r.runtime, runtime::system_host_probe());
-    if (rt) (void)proc::capture({.argv = runtime::rm_argv(*rt, r.container)});
+    if (rt) {
+      (void)proc::capture({.argv = runtime::rm_argv(*rt, r.container)});
+      if (!r.gate.empty()) (void)proc::capture({.argv = runtime::rm_argv(*rt, r.gate)});
+      if (!r.network.empty()) (void)proc::capture({.argv = runtime::network_rm_argv(*rt, r.network)});
+    }
   }
   // Only a directory cx made (its name says so) is removed.
   if (!r.broker_dir.empty() &&

@@ -5,6 +5,7 @@
 // proxy, lifeline) listens with its policy loaded before the container is
 // started, and everything the session made is undone on every exit path by
 // the destructors of the objects below (broker, vendor, temp dir, record).
+#include <arpa/inet.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -23,6 +24,7 @@
 #include "cli/commands.h"
 #include "cli/common.h"
 #include "cli/credentials.h"
+#include "cli/session_plan.h"
 #include "cli/sessions.h"
 #include "config/settings.h"
 #include "proc/capture.h"
@@ -36,11 +38,13 @@
 #include "workspace/tripwire.h"
 #include "runtime/run_command.h"
 #include "runtime/runtime.h"
+#include "runtime/transport.h"
 #include "util/env.h"
 #include "util/fatal.h"
 #include "util/private_fs.h"
 #include "util/shell_words.h"
 #include "util/temp_dir.h"
+#include "util/ustar.h"
 
 extern char** environ;
 
@@ -75,35 +79,6 @@ std::vector<std::string> client_environment(const std::map<std::string, std::str
   for (const auto& [k, v] : vars) out.push_back(k + "=" + v);
   return out;
 }
-
-bool is_secret(const std::string& name) {
-  return name == "AWS_SECRET_ACCESS_KEY" || name == "AWS_SESSION_TOKEN";
-}
-
-void print_dry_run(const std::vector<std::string>& argv,
-                   const std::map<std::string, std::string>& vars) {
-  std::string line = "env";
-  for (const auto& [k, v] : vars)
-    line += " " + quote_shell_word(k + "=" + (is_secret(k) ? std::string("<redacted>") : v));
-  for (const auto& a : argv) line += " " + quote_shell_word(a);
-  std::printf("%s\n", line.c_str());
-}
-
-// The container's environment, names in order of first appearance.
-class ContainerEnv {
- public:
-  void set(const std::string& k, const std::string& v) {
-    if (!vars_.count(k)) names_.push_back(k);
-    vars_[k] = v;
-  }
-  bool has(const std::string& k) const { return vars_.count(k) != 0; }
-  const std::vector<std::string>& names() const { return names_; }
-  const std::map<std::string, std::string>& vars() const { return vars_; }
-
- private:
-  std::vector<std::string> names_;
-  std::map<std::string, std::string> vars_;
-};
 
 // Removes the session record when the session ends, however it ends.
 struct RecordGuard {
@@ -147,6 +122,82 @@ static std::string report_tripwire(workspace::Tripwire& tripwire, config::Tripwi
          (changes.size() == 1 ? " change" : " changes") +
          (block ? " undone" : " to review (above)");
 }
+
+namespace {
+
+// Decides the transport (asking the engine unless CX_TRANSPORT=local). A
+// dry run that cannot ask shows the local plan and says why.
+runtime::Transport choose_transport(const config::Settings& s, const runtime::Runtime& rt,
+                                    const EnvLookup& env, bool dry) {
+  runtime::EngineFacts facts;
+  if (runtime::transport_needs_engine(s.transport)) {
+    auto asked = runtime::query_engine(rt, s.transport, env);
+    if (!asked) {
+      if (!dry) throw Fatal(asked.error(), kStart);
+      std::fprintf(stderr, "cx: warning: %s; the plan below assumes the local transport\n",
+                   asked.error().message.c_str());
+      runtime::Transport t;
+      t.reason = "the engine did not answer";
+      return t;
+    }
+    facts = std::move(*asked);
+  }
+  return unwrap(runtime::decide_transport(s.transport, rt, facts, runtime::this_host()), kStart);
+}
+
+// What the remote transport copies into the created container's /run: the
+// credential token and the proxy secret, readable inside only (the
+// container has one user), read-only for it.
+std::string secrets_archive(const std::string& token, const std::string& proxy_secret) {
+  const std::string dir = std::string(runtime::kBrokerMountPoint).substr(5);  // "cx" of /run/cx
+  std::vector<TarEntry> entries{{dir, true, 0555, 0, 0, {}},
+                                {dir + "/" + runtime::kTokenFile, false, 0444, 0, 0, token},
+                                {dir + "/" + runtime::kProxySecretFile, false, 0444, 0, 0,
+                                 proxy_secret}};
+  return unwrap(ustar(entries), kStart);
+}
+
+// Runs the plan's setup steps in order: the first that fails ends the
+// session start (what it made is undone by the reaper, which has every
+// undo registered).
+void run_setup(const SessionPlan& plan, const std::vector<std::string>& client_env,
+               const std::string& secrets) {
+  std::string gate_address;
+  for (const PlanStep& step : plan.setup) {
+    std::vector<std::string> argv = step.argv;
+    for (auto& a : argv) {
+      const auto at = a.find(kGateAddress);
+      if (at != std::string::npos) a.replace(at, std::string(kGateAddress).size(), gate_address);
+    }
+    auto r = proc::capture({.argv = argv,
+                            .env = client_env,
+                            .stdin_data = step.secrets_on_stdin ? secrets : std::string(),
+                            .timeout = std::chrono::seconds(120),
+                            .max_output = 1 << 20});
+    if (!r) throw Fatal(r.error(), kStart);
+    if (r->exit_code != 0 || r->timed_out) {
+      std::string err = r->err;
+      while (!err.empty() && (err.back() == '\n' || err.back() == '\r')) err.pop_back();
+      if (auto nl = err.rfind('\n'); nl != std::string::npos) err = err.substr(nl + 1);
+      throw Fatal(Error{"cannot set up the session (" + step.what + "): `" + argv[0] + " " +
+                            argv[1] + "` " +
+                            (r->timed_out ? std::string("timed out")
+                                          : "failed" + (err.empty() ? "" : ": " + err)),
+                        "`cx doctor` checks the runtime; `cx run --dry-run` shows every command"},
+                  kStart);
+    }
+    if (step.yields_gate_address) {
+      std::string out = r->out.substr(0, r->out.find('\n'));
+      unsigned char buf[16];
+      if (::inet_pton(AF_INET, out.c_str(), buf) != 1 && ::inet_pton(AF_INET6, out.c_str(), buf) != 1)
+        throw Fatal("cannot set up the session: the gate has no address on the session's network",
+                    kStart);
+      gate_address = out;
+    }
+  }
+}
+
+}  // namespace
 
 int cmd_session(const Invocation& inv) {
   const bool shell = inv.command == Command::Shell;
@@ -202,6 +253,11 @@ int cmd_session(const Invocation& inv) {
       unwrap(runtime::check_user_mounts(user_mounts, mount_rules, &mount_warnings), kStart);
   for (const auto& w : mount_warnings) std::fprintf(stderr, "cx: warning: %s\n", w.c_str());
 
+  const runtime::Transport transport = choose_transport(s, rt, env, dry);
+  const bool remote = transport.kind == runtime::TransportKind::kRemote;
+  if (inv.run.verbose)
+    std::fprintf(stderr, "cx: transport: %s (%s)\n", std::string(to_string(transport.kind)).c_str(),
+                 transport.reason.c_str());
   if (!dry) require_image(rt, s.image_tag, kStart);
 
   // Credentials first: a session that cannot get them never starts a thing.
@@ -223,27 +279,10 @@ int cmd_session(const Invocation& inv) {
 
   const std::uint64_t rnd = random64();
   const std::string id = hex(rnd, 16);
-  runtime::RunSpec spec;
-  spec.name = runtime::container_name(project, static_cast<std::uint32_t>(rnd));
-  spec.session_id = id;
-  spec.project_dir = project;
-  spec.host_pid = ::getpid();
-  spec.tty = ::isatty(STDIN_FILENO);
-  spec.uid = ::getuid();
-  spec.gid = ::getgid();
-  spec.network = allowlist ? runtime::Network::None : runtime::Network::Default;
-  spec.mounts = mounts;
-  spec.image = s.image_tag;
-  if (shell) {
-    spec.command = inv.rest.empty() ? std::vector<std::string>{"bash"} : inv.rest;
-  } else {
-    spec.command = {"claude"};
-    spec.command.insert(spec.command.end(), s.claude_options.begin(), s.claude_options.end());
-    spec.command.insert(spec.command.end(), inv.rest.begin(), inv.rest.end());
-  }
 
-  // The broker's private directory: sockets and the token file, mounted
-  // read-only at /run/cx. A dry run shows where it would be.
+  // The broker's private directory: the seccomp profile (both transports),
+  // and on the local one the sockets and the token file, mounted read-only
+  // at /run/cx. A dry run shows where it would be.
   std::optional<TempDir> broker_dir;
   std::string broker_path = broker_base(env);
   if (broker_path.empty()) broker_path = env_value(env, "TMPDIR").value_or("/tmp");
@@ -252,61 +291,70 @@ int cmd_session(const Invocation& inv) {
     broker_dir.emplace(unwrap(TempDir::create("cx-" + id + "-", broker_base(env)), kStart));
     broker_path = broker_dir->path();
     unwrap(reaper->remove_on_exit(broker_path), kStart);
+    unwrap(write_private_file(broker_path + "/seccomp.json", runtime::seccomp_profile_json()),
+           kStart);
   }
-  spec.mounts.push_back({broker_path, runtime::kBrokerMountPoint, true, true});
-  // The seccomp profile (no setuid/setgid bits in mounted directories) lives
-  // there too: the runtime client reads it when it creates the container.
-  spec.seccomp_profile = broker_path + "/seccomp.json";
-  if (!dry) unwrap(write_private_file(spec.seccomp_profile, runtime::seccomp_profile_json()), kStart);
 
-  // Claude's state: per project, shared, or fresh for this run only.
+  // Claude's state: per project, shared, or fresh for this run only (on the
+  // remote transport a tmpfs in the container: a host temp dir would not
+  // reach the engine's VM).
   std::optional<TempDir> fresh_state;
   std::string state_dir = claude_state_dir(s.persist, project, env);
+  const bool fresh = state_dir.empty();
   if (!dry) {
-    if (state_dir.empty()) {
+    if (fresh && !remote) {
       fresh_state.emplace(unwrap(TempDir::create("cx-state-" + id + "-"), kStart));
       state_dir = fresh_state->path();
       unwrap(reaper->remove_on_exit(state_dir), kStart);
     }
-    unwrap(prepare_claude_state(state_dir), kStart);
-  } else if (state_dir.empty()) {
+    if (!state_dir.empty()) unwrap(prepare_claude_state(state_dir), kStart);
+  } else if (fresh && !remote) {
     state_dir = env_value(env, "TMPDIR").value_or("/tmp") + "/cx-state-" + id + "-XXXXXX";
   }
-  spec.mounts.push_back({state_dir, runtime::kClaudeStateMountPoint, false, fresh_state.has_value()});
 
-  ContainerEnv cenv;
-  for (const auto& f : s.forward) cenv.set(f.name, f.value);
+  PlanInput pin;
+  pin.shell = shell;
+  pin.rest = inv.rest;
+  pin.settings = &s;
+  pin.runtime = rt;
+  pin.transport = transport;
+  pin.session_id = id;
+  pin.random = static_cast<std::uint32_t>(rnd);
+  pin.project = project;
+  pin.host_pid = ::getpid();
+  pin.tty = ::isatty(STDIN_FILENO);
+  pin.uid = ::getuid();
+  pin.gid = ::getgid();
+  pin.mounts = mounts;
+  pin.broker_dir = broker_path;
+  pin.state_dir = state_dir;
+  pin.fresh_state = fresh;
+  pin.region = region;
+  for (const auto& f : s.forward) pin.variables.emplace_back(f.name, f.value);
   for (const auto& n : s.pass_env)
-    if (auto v = env(n)) cenv.set(n, *v);
-  if (!cenv.has("AWS_REGION")) cenv.set("AWS_REGION", region);
-  cenv.set("CLAUDE_CONFIG_DIR", runtime::kClaudeStateMountPoint);
-  const std::string loopback = "http://127.0.0.1:";
-  if (use_broker) {
-    cenv.set("AWS_CONTAINER_CREDENTIALS_FULL_URI", loopback +
-                                                       std::to_string(runtime::kCredentialsPort) +
-                                                       std::string(broker::kCredentialsPath));
-    cenv.set("AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE",
-             std::string(runtime::kBrokerMountPoint) + "/" + runtime::kTokenFile);
-  } else {
-    cenv.set("AWS_ACCESS_KEY_ID", creds.access_key_id);
-    cenv.set("AWS_SECRET_ACCESS_KEY", creds.secret_access_key);
-    if (!creds.session_token.empty()) cenv.set("AWS_SESSION_TOKEN", creds.session_token);
+    if (auto v = env(n)) pin.variables.emplace_back(n, *v);
+  if (!use_broker) {
+    pin.variables.emplace_back("AWS_ACCESS_KEY_ID", creds.access_key_id);
+    pin.variables.emplace_back("AWS_SECRET_ACCESS_KEY", creds.secret_access_key);
+    if (!creds.session_token.empty())
+      pin.variables.emplace_back("AWS_SESSION_TOKEN", creds.session_token);
   }
-  if (allowlist) {
-    const std::string proxy = loopback + std::to_string(runtime::kProxyPort);
-    for (const char* k : {"HTTPS_PROXY", "HTTP_PROXY", "https_proxy", "http_proxy"})
-      cenv.set(k, proxy);
-    for (const char* k : {"NO_PROXY", "no_proxy"}) cenv.set(k, "localhost,127.0.0.1");
-  }
-  spec.env_names = cenv.names();
-  auto argv = unwrap(runtime::run_argv(rt, spec), kStart);
+  pin.broker_credentials = use_broker;
+  pin.allowlist = allowlist;
 
   if (dry) {
-    print_dry_run(argv, cenv.vars());
+    pin.proxy_port = "<proxy-port>";
+    pin.credentials_port = "<credentials-port>";
+    const SessionPlan plan = unwrap(plan_session(pin), kStart);
+    std::printf("%s", render_plan(plan).c_str());
     return 0;
   }
+  // Checked now, before anything is started; the broker's ports come later.
+  pin.proxy_port = pin.credentials_port = "1";
+  (void)unwrap(plan_session(pin), kStart);
 
   // The audit log and the record `cx ps` reads.
+  const std::string container = runtime::container_name(project, pin.random);
   const std::string state = sessions_dir(env);
   unwrap(ensure_private_dir(state, "sessions directory"), kStart);
   auto log = unwrap(broker::AuditLog::open(state + "/" + id + ".jsonl", clock), kStart);
@@ -315,20 +363,33 @@ int cmd_session(const Invocation& inv) {
                                {"project", project},
                                {"role", s.aws_iam_role},
                                {"runtime", rt.path},
-                               {"container", spec.name},
+                               {"container", container},
                                {"credentials", use_broker ? "broker" : "env"},
-                               {"network", allowlist ? "allowlist" : "open"}});
+                               {"network", allowlist ? "allowlist" : "open"},
+                               {"transport", to_string(transport.kind)},
+                               {"transport_reason", transport.reason}});
   log->credentials_issued(creds);
   SessionRecord record{id,      ::getpid(), clock.now(), project,         s.aws_iam_role,
-                       rt.path, spec.name,  broker_path, creds.expiration};
+                       rt.path, container,  broker_path, creds.expiration};
+  if (remote) {
+    record.gate = gate_name(id);
+    record.network = network_name(id);
+  }
   RecordGuard record_guard{state, id, true};
   unwrap(reaper->remove_on_exit(record_path(state, id)), kStart);
   if (auto st = write_record(state, record); !st)
     std::fprintf(stderr, "cx: warning: %s\n", st.error().message.c_str());
 
-  // The credential endpoint's token, readable by the container's user only.
+  // The credential endpoint's token; on the remote transport also the
+  // egress proxy's secret. Local: a file in the mounted directory, readable
+  // by the container's user only. Remote: copied into the created container.
   std::string token = unwrap(broker::generate_token(), kStart);
-  unwrap(write_private_file(broker_path + "/" + runtime::kTokenFile, token), kStart);
+  std::string proxy_secret;
+  if (remote) {
+    proxy_secret = unwrap(broker::generate_token(), kStart);
+  } else {
+    unwrap(write_private_file(broker_path + "/" + runtime::kTokenFile, token), kStart);
+  }
 
   std::unique_ptr<broker::CredentialVendor> vendor;
   if (use_broker) {
@@ -351,12 +412,18 @@ int cmd_session(const Invocation& inv) {
   bc.token = token;
   bc.upstream = unwrap(broker::UpstreamProxy::from_env(env), kStart);
   bc.audit = [&log](const broker::AuditEvent& e) { log->broker_event(e); };
+  if (remote) bc.tcp = broker::TcpListen{transport.bind_address, transport.freebind, proxy_secret};
   broker::Broker brk(std::move(bc));
   unwrap(brk.start(), kStart);  // fail closed: no container without a listening broker
   if (vendor) vendor->start();
 
+  pin.proxy_port = std::to_string(brk.proxy_port());
+  pin.credentials_port = std::to_string(brk.credentials_port());
+  const SessionPlan plan = unwrap(plan_session(pin), kStart);
+  const std::vector<std::string> client_env = client_environment(plan.env);
+
   if (inv.run.verbose)
-    std::fprintf(stderr, "cx: session %s: %s in %s as %s (audit log %s)\n", spec.name.c_str(),
+    std::fprintf(stderr, "cx: session %s: %s in %s as %s (audit log %s)\n", plan.container.c_str(),
                  shell ? "shell" : "claude", project.c_str(), s.aws_iam_role.c_str(),
                  log->path().c_str());
 
@@ -364,7 +431,7 @@ int cmd_session(const Invocation& inv) {
   std::optional<workspace::Tripwire> tripwire;
   if (s.tripwire != config::TripwireMode::kOff) {
     const auto t_arm = std::chrono::steady_clock::now();
-    auto armed = workspace::Tripwire::arm(project, fresh_state ? std::string() : state_dir);
+    auto armed = workspace::Tripwire::arm(project, fresh ? std::string() : state_dir);
     if (armed) {
       tripwire.emplace(std::move(*armed));
       log->write("tripwire_armed",
@@ -381,25 +448,31 @@ int cmd_session(const Invocation& inv) {
   }
 
   // If cx dies from here on, the reaper kills the client (as every child cx
-  // started and has not reaped), removes the container and notes in the audit log that the session was cut short.
-  unwrap(reaper->run_on_exit("container", runtime::rm_argv(rt, spec.name)), kStart);
+  // started and has not reaped), removes the containers and the network,
+  // and notes in the audit log that the session was cut short.
+  for (const PlanUndo& u : plan.undo) unwrap(reaper->run_on_exit(u.key, u.argv), kStart);
   unwrap(reaper->audit_on_exit("audit", log->path(), "session_abandoned"), kStart);
+  if (!plan.setup.empty()) run_setup(plan, client_env, secrets_archive(token, proxy_secret));
   int code;
   {
     proc::TerminalGuard terminal;
     exit_on_signal.reset();  // signals from here on are the supervisor's to forward
-    auto client = proc::spawn({.argv = argv, .env = client_environment(cenv.vars())});
+    auto client = proc::spawn({.argv = plan.client, .env = client_env});
     if (!client) throw Fatal(client.error(), kStart);
     code = proc::supervise(*client);
     exit_on_signal.emplace();
   }
-  // --rm removes the container before the client returns the command's own
-  // exit status (docker's client waits for the removal too). A status of 125
-  // or more may instead be the runtime failing, or the client killed: then
-  // the container may be left, and is removed here. Output is discarded: "no
-  // such container" is the usual answer.
-  if (code >= 125) (void)proc::capture({.argv = runtime::rm_argv(rt, spec.name)});
-  (void)reaper->forget("container");
+  // `run --rm` removes the container before the client returns the
+  // command's own exit status (docker's client waits for the removal too).
+  // A status of 125 or more may instead be the runtime failing, or the
+  // client killed: then the container may be left, and is removed here.
+  // `start -a` (remote) returns before the engine's own removal, which the
+  // network's removal must not race. Output is discarded: "no such
+  // container" is the usual answer.
+  for (const PlanUndo& u : plan.undo) {
+    if (u.key != "container" || code >= 125 || remote) (void)proc::capture({.argv = u.argv});
+    (void)reaper->forget(u.key);
+  }
   if (vendor) vendor->stop();
   if (!brk.stop_within(std::chrono::seconds(5))) {
     // Its io thread is stuck (a handler that never returns, a hung disk

@@ -38,7 +38,9 @@ Status write_record(const std::string& dir, const SessionRecord& r) {
             {"role", r.role},
             {"runtime", r.runtime},
             {"container", r.container},
-            {"broker_dir", r.broker_dir}};
+            {"broker_dir", r.broker_dir},
+            {"gate", r.gate},
+            {"network", r.network}};
   if (r.expiration) j["expiration"] = format_iso8601(*r.expiration);
   return write_private_file(record_path(dir, r.id), j.dump() + "\n");
 }
@@ -68,6 +70,8 @@ std::vector<SessionRecord> read_records(const std::string& dir) {
       r.runtime = j.value("runtime", "");
       r.container = j.value("container", "");
       r.broker_dir = j.value("broker_dir", "");
+      r.gate = j.value("gate", "");
+      r.network = j.value("network", "");
       if (j.contains("expiration"))
         r.expiration = parse_iso8601(j["expiration"].get<std::string>());
       out.push_back(std::move(r));

@@ -25,6 +25,8 @@ struct SessionRecord {
   std::string container;                 // name
   std::string broker_dir;                // the private socket directory, or empty
   std::optional<SystemTime> expiration;  // of the credentials last issued
+  std::string gate;                      // remote transport: the gate container
+  std::string network;                   // remote transport: the session's network
 };
 
 // Where a session's private broker directory is made: $XDG_RUNTIME_DIR when

@@ -12,12 +12,12 @@ namespace {
 
 // The CX_* keys of SPEC.md §2, in its order.
 // CX_ALLOW_ROOT is cx's own addition (README, "Running as root").
-constexpr std::array<std::string_view, 14> kCxKeys = {
+constexpr std::array<std::string_view, 15> kCxKeys = {
     "CX_CREDENTIALS",       "CX_NETWORK",        "CX_ALLOW_HOSTS",
     "CX_PERSIST",           "CX_EXTRA_CA_CERTS", "CX_MOUNTS",
     "CX_PASS_ENV",          "CX_SESSION_POLICY", "CX_EXTERNAL_ID",
     "CX_ROLE_SESSION_NAME", "CX_REFRESH_MARGIN", "CX_CACHE",
-    "CX_TRIPWIRE",          "CX_ALLOW_ROOT",
+    "CX_TRANSPORT",         "CX_TRIPWIRE",       "CX_ALLOW_ROOT",
 };
 
 constexpr std::array<std::string_view, 6> kConsumedKeys = {

@@ -228,6 +228,11 @@ class Builder {
         !st) {
       return st;
     }
+    if (auto st = mode("CX_TRANSPORT", parse_transport_mode, "auto, local or remote",
+                       s_.transport);
+        !st) {
+      return st;
+    }
     if (const Assignment* a = optional("CX_CACHE")) {
       if (a->value != "0" && a->value != "1") {
         return at(*a, "CX_CACHE must be 0 or 1, not `" + a->value + "`");
@@ -464,6 +469,22 @@ std::string_view to_string(TripwireMode mode) {
     case TripwireMode::kOff: return "off";
   }
   return "warn";
+}
+
+std::optional<TransportMode> parse_transport_mode(std::string_view word) {
+  if (word == "auto") return TransportMode::kAuto;
+  if (word == "local") return TransportMode::kLocal;
+  if (word == "remote") return TransportMode::kRemote;
+  return std::nullopt;
+}
+
+std::string_view to_string(TransportMode mode) {
+  switch (mode) {
+    case TransportMode::kAuto: return "auto";
+    case TransportMode::kLocal: return "local";
+    case TransportMode::kRemote: return "remote";
+  }
+  return "auto";
 }
 
 std::optional<CredentialsMode> parse_credentials_mode(std::string_view word) {

@@ -20,6 +20,8 @@ enum class NetworkMode { kAllowlist, kOpen };
 enum class PersistMode { kProject, kShared, kNone };
 // CX_TRIPWIRE: what cx does about changes to workspace files that run later.
 enum class TripwireMode { kWarn, kBlock, kOff };
+// CX_TRANSPORT: how the container reaches the broker (runtime/transport.h).
+enum class TransportMode { kAuto, kLocal, kRemote };
 
 // One CX_MOUNTS entry, HOST:CONTAINER[:ro|:rw].
 struct Mount {
@@ -81,6 +83,7 @@ struct Settings {
   // (cx run by root on a rootful runtime); refused otherwise.
   bool allow_root = false;
   TripwireMode tripwire = TripwireMode::kWarn;
+  TransportMode transport = TransportMode::kAuto;
 
   // Keys for the container: every assignment that cx does not consume, the
   // last value of each, in order of first appearance, no duplicates.
@@ -113,6 +116,7 @@ std::string_view to_string(CredentialsMode mode);
 std::string_view to_string(NetworkMode mode);
 std::string_view to_string(PersistMode mode);
 std::string_view to_string(TripwireMode mode);
+std::string_view to_string(TransportMode mode);
 
 // Parses `--network` / CX_NETWORK words ("allowlist", "open").
 std::optional<NetworkMode> parse_network_mode(std::string_view word);
@@ -120,6 +124,8 @@ std::optional<NetworkMode> parse_network_mode(std::string_view word);
 std::optional<PersistMode> parse_persist_mode(std::string_view word);
 // Parses CX_TRIPWIRE words ("warn", "block", "off").
 std::optional<TripwireMode> parse_tripwire_mode(std::string_view word);
+// Parses CX_TRANSPORT words ("auto", "local", "remote").
+std::optional<TransportMode> parse_transport_mode(std::string_view word);
 // Parses CX_CREDENTIALS words ("broker", "env").
 std::optional<CredentialsMode> parse_credentials_mode(std::string_view word);
 

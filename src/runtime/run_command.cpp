@@ -87,7 +87,7 @@ Result<std::vector<std::string>> run_argv(const Runtime& rt, const RunSpec& spec
   if (auto s = check_mount_path(spec.project_dir, "the project directory"); !s) return s.error();
 
   std::vector<std::string> argv{rt.path,
-                                "run",
+                                spec.create_only ? "create" : "run",
                                 "--rm",
                                 "--name",
                                 spec.name,
@@ -116,6 +116,16 @@ Result<std::vector<std::string>> run_argv(const Runtime& rt, const RunSpec& spec
   }
 
   if (spec.network == Network::None) argv.insert(argv.end(), {"--network", "none"});
+  if (spec.network == Network::Internal) {
+    if (spec.network_name.empty() || spec.network_name[0] == '-')
+      return make_error("invalid network name \"" + spec.network_name + "\"");
+    argv.insert(argv.end(), {"--network", spec.network_name});
+  }
+  for (const auto& h : spec.add_hosts) argv.push_back("--add-host=" + h);
+  for (const auto& t : spec.tmpfs) {
+    if (auto s = check_mount_path(t, "the tmpfs target"); !s) return s.error();
+    argv.push_back("--tmpfs=" + t + ":rw,mode=1777");
+  }
 
   argv.insert(argv.end(), {"-v", volume(rt, spec.project_dir, kProjectMountPoint, false, false),
                            "-w", kProjectMountPoint, "-e", std::string("HOME=") + kContainerHome});
@@ -144,6 +154,79 @@ Result<std::vector<std::string>> run_argv(const Runtime& rt, const RunSpec& spec
   argv.push_back(spec.image);
   argv.insert(argv.end(), spec.command.begin(), spec.command.end());
   return argv;
+}
+
+Result<std::vector<std::string>> gate_create_argv(const Runtime& rt, const GateSpec& g) {
+  if (g.name.empty() || g.name[0] == '-') return make_error("invalid gate name \"" + g.name + "\"");
+  if (g.image.empty() || g.image[0] == '-')
+    return make_error("invalid image \"" + g.image + "\"", "set IMAGE_TAG to an image name");
+  if (g.dial_host.empty() || g.dial_host[0] == '-')
+    return make_error("invalid broker address \"" + g.dial_host + "\" for the gate");
+  std::vector<std::string> argv{rt.path,
+                                "create",
+                                "--rm",
+                                "--name",
+                                g.name,
+                                "--label",
+                                "cx.session=" + g.session_id,
+                                "--label",
+                                "cx.pid=" + std::to_string(g.host_pid),
+                                "--label",
+                                "cx.role=gate",
+                                "--network",
+                                g.network,
+                                "--init",
+                                "--cap-drop=ALL",
+                                "--security-opt=no-new-privileges",
+                                "--read-only",
+                                "--user",
+                                "65534:65534",
+                                "--pids-limit=64"};
+  if (!g.seccomp_profile.empty()) {
+    if (auto st = check_mount_path(g.seccomp_profile, "the seccomp profile"); !st)
+      return st.error();
+    argv.push_back("--security-opt=seccomp=" + g.seccomp_profile);
+  }
+  if (!g.add_host.empty()) argv.push_back("--add-host=" + g.add_host);
+  argv.insert(argv.end(),
+              {g.image, "cx-gate", g.dial_host, g.proxy_port, g.credentials_port});
+  return argv;
+}
+
+std::vector<std::string> network_create_argv(const Runtime& rt, const std::string& name,
+                                             const std::string& session_id) {
+  std::vector<std::string> argv{rt.path, "network", "create", "--internal", "--label",
+                                "cx.session=" + session_id};
+  // aardvark-dns would answer (and forward) the agent's lookups; the gate's
+  // address is given to the agent with --add-host instead.
+  if (rt.kind == RuntimeKind::kPodman) argv.push_back("--disable-dns");
+  argv.push_back(name);
+  return argv;
+}
+
+std::vector<std::string> network_connect_argv(const Runtime& rt, const std::string& network,
+                                              const std::string& container) {
+  return {rt.path, "network", "connect", network, container};
+}
+
+std::vector<std::string> network_rm_argv(const Runtime& rt, const std::string& name) {
+  return {rt.path, "network", "rm", name};
+}
+
+std::vector<std::string> start_argv(const Runtime& rt, const std::string& name, bool attach) {
+  if (attach) return {rt.path, "start", "-a", "-i", name};
+  return {rt.path, "start", name};
+}
+
+std::vector<std::string> cp_in_argv(const Runtime& rt, const std::string& name,
+                                    const std::string& dir) {
+  return {rt.path, "cp", "-", name + ":" + dir};
+}
+
+std::vector<std::string> address_argv(const Runtime& rt, const std::string& name,
+                                      const std::string& network) {
+  return {rt.path, "inspect", "--format",
+          "{{(index .NetworkSettings.Networks \"" + network + "\").IPAddress}}", name};
 }
 
 std::vector<std::string> rm_argv(const Runtime& rt, const std::string& name) {

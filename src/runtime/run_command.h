@@ -23,8 +23,9 @@
 namespace cx::runtime {
 
 enum class Network {
-  None,     // loopback only: egress goes through cx's proxy (CX_NETWORK=allowlist)
-  Default,  // the runtime's default network (CX_NETWORK=open)
+  None,      // loopback only: egress goes through cx's proxy (CX_NETWORK=allowlist, local)
+  Default,   // the runtime's default network (CX_NETWORK=open)
+  Internal,  // only the session's internal network, where the gate is (allowlist, remote)
 };
 
 inline constexpr const char* kContainerHome = "/home/claude";
@@ -42,6 +43,14 @@ struct RunSpec {
   unsigned gid = 0;
   int pids_limit = 4096;
   Network network = Network::None;
+  std::string network_name;  // Network::Internal: the session's network
+  // `create` instead of `run` (the remote transport copies the session's
+  // secrets in before it starts the container).
+  bool create_only = false;
+  std::vector<std::string> add_hosts;  // `--add-host NAME:ADDR` each
+  // Empty directories only this container sees (tmpfs, mode 1777): Claude's
+  // state of a CX_PERSIST=none session when host paths do not reach the engine.
+  std::vector<std::string> tmpfs;
   // Names only: each becomes `-e NAME`, so the runtime client copies the value
   // from its own environment and no value is ever in an argv.
   std::vector<std::string> env_names;
@@ -62,6 +71,46 @@ std::string container_name(const std::string& project_dir, std::uint32_t random)
 // Returns the full argv (runtime binary first) of `RUNTIME run` for `spec`;
 // an error if a name or path cannot be expressed safely on a command line.
 Result<std::vector<std::string>> run_argv(const Runtime& rt, const RunSpec& spec);
+
+// The remote transport's gate: a container of the same image on the
+// session's internal network and on the engine's default network, which
+// only relays the two ports to the broker (entrypoint mode `cx-gate`).
+struct GateSpec {
+  std::string name;
+  std::string session_id;
+  long host_pid = 0;
+  std::string network;          // the session's internal network
+  std::string image;
+  std::string seccomp_profile;  // as RunSpec
+  std::string add_host;         // `NAME:ADDR`, or empty
+  std::string dial_host;        // where the broker is, seen from the engine
+  std::string proxy_port;       // the broker's ports (text: a dry run shows placeholders)
+  std::string credentials_port;
+};
+
+// `RUNTIME create ...` of the gate: no capabilities, read-only, an unknown
+// unprivileged user, a small pids limit.
+Result<std::vector<std::string>> gate_create_argv(const Runtime& rt, const GateSpec& gate);
+
+// `RUNTIME network create --internal ...` (no route out, podman: no DNS
+// server either), `network connect NET CONTAINER` and `network rm NAME`.
+std::vector<std::string> network_create_argv(const Runtime& rt, const std::string& name,
+                                             const std::string& session_id);
+std::vector<std::string> network_connect_argv(const Runtime& rt, const std::string& network,
+                                              const std::string& container);
+std::vector<std::string> network_rm_argv(const Runtime& rt, const std::string& name);
+
+// `RUNTIME start NAME`, and `start -a -i NAME` (attached: the session's client).
+std::vector<std::string> start_argv(const Runtime& rt, const std::string& name, bool attach);
+
+// `RUNTIME cp - NAME:DIR`: a tar stream on stdin is unpacked at DIR in a
+// created container (through the engine's API, so it crosses a VM).
+std::vector<std::string> cp_in_argv(const Runtime& rt, const std::string& name,
+                                    const std::string& dir);
+
+// Prints the container's address on `network`.
+std::vector<std::string> address_argv(const Runtime& rt, const std::string& name,
+                                      const std::string& network);
 
 // Returns `RUNTIME rm -f NAME` (podman: `rm -f -t 0`, no stop timeout).
 std::vector<std::string> rm_argv(const Runtime& rt, const std::string& name);

@@ -9,6 +9,8 @@
 
 #include <gtest/gtest.h>
 #include <sys/stat.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
 
 #include "broker_test_support.h"
 
@@ -159,4 +161,121 @@ TEST(Broker, AStalledIoThreadFailsClosedAndStopGivesUp) {
 }
 
 }  // namespace
+
+// --- the remote transport's TCP listeners ---------------------------------
+
+Fd connect_tcp(const char* ip, uint16_t port) {
+  Fd f;
+  f.fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  sockaddr_in sa{};
+  sa.sin_family = AF_INET;
+  sa.sin_port = htons(port);
+  ::inet_pton(AF_INET, ip, &sa.sin_addr);
+  if (::connect(f.fd, reinterpret_cast<sockaddr*>(&sa), sizeof sa) != 0) {
+    ::close(f.fd);
+    f.fd = -1;
+  }
+  return f;
+}
+
+std::string auth(const std::string& secret) {
+  return "Proxy-Authorization: " + basic_authorization("cx", secret) + "\r\n";
+}
+
+TEST(BrokerTcp, ListensOnTcpOnlyAndWantsTheProxySecret) {
+  TcpServer server("127.0.0.2", echo);
+  const std::string target = "127.0.0.2:" + std::to_string(server.port());
+  TempDir dir;
+  AuditLog audit;
+  BrokerConfig config;
+  config.directory = dir.path;
+  config.allowlist = Allowlist({*parse_allow_entry(target)});
+  config.audit = audit.sink();
+  config.tcp = TcpListen{"127.0.0.1", false, "s3cret"};
+  Broker broker(std::move(config));
+  ASSERT_TRUE(broker.start().ok());
+  ASSERT_NE(broker.proxy_port(), 0);
+  EXPECT_EQ(broker.credentials_port(), 0);  // no vendor: no credential endpoint
+  // No unix socket at all on this transport.
+  EXPECT_FALSE(exists(broker.proxy_socket()));
+  EXPECT_FALSE(exists(broker.lifeline_socket()));
+
+  // Without the secret, with a wrong one, with another user: 407, and the
+  // target is never dialled.
+  for (const std::string& header :
+       {std::string(), auth("wrong"), auth("s3cre"), auth("s3cretX"),
+        "Proxy-Authorization: " + basic_authorization("root", "s3cret") + "\r\n",
+        std::string("Proxy-Authorization: Basic\r\n"),
+        std::string("Authorization: ") + basic_authorization("cx", "s3cret") + "\r\n"}) {
+    Fd c = connect_tcp("127.0.0.1", broker.proxy_port());
+    ASSERT_GE(c.fd, 0);
+    send_all(c.fd, "CONNECT " + target + " HTTP/1.1\r\n" + header + "\r\n");
+    const std::string reply = read_until(c.fd, "\r\n\r\n").data;
+    EXPECT_TRUE(reply.starts_with("HTTP/1.1 407")) << header << reply;
+    EXPECT_NE(reply.find("Proxy-Authenticate: Basic"), std::string::npos);
+  }
+  EXPECT_EQ(server.accepted.load(), 0);
+
+  // With it: the tunnel works.
+  Fd c = connect_tcp("127.0.0.1", broker.proxy_port());
+  send_all(c.fd, "CONNECT " + target + " HTTP/1.1\r\n" + auth("s3cret") + "\r\n");
+  ASSERT_TRUE(read_until(c.fd, "\r\n\r\n").data.starts_with("HTTP/1.1 200"));
+  send_all(c.fd, "ping");
+  ::shutdown(c.fd, SHUT_WR);
+  EXPECT_EQ(read_to_eof(c.fd).data, "ping");
+  auto events = audit.wait_for(8, 2000ms);
+  ASSERT_EQ(events.size(), 8u);
+  int refused = 0;
+  for (const auto& e : events) refused += e.reason == "proxy authentication required";
+  EXPECT_EQ(refused, 7);
+}
+
+TEST(BrokerTcp, TheSecretIsNotForwardedUpstream) {
+  std::mutex mu;
+  std::string seen;
+  TcpServer server("127.0.0.2", [&](int fd) {
+    auto head = read_until(fd, "\r\n\r\n").data;
+    {
+      std::lock_guard<std::mutex> lock(mu);
+      seen = head;
+    }
+    send_all(fd, "HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok");
+  });
+  const std::string target = "127.0.0.2:" + std::to_string(server.port());
+  TempDir dir;
+  BrokerConfig config;
+  config.directory = dir.path;
+  config.allowlist = Allowlist({*parse_allow_entry(target)});
+  config.tcp = TcpListen{"127.0.0.1", false, "s3cret"};
+  Broker broker(std::move(config));
+  ASSERT_TRUE(broker.start().ok());
+  Fd c = connect_tcp("127.0.0.1", broker.proxy_port());
+  send_all(c.fd, "GET http://" + target + "/x HTTP/1.1\r\nHost: " + target + "\r\n" +
+                     auth("s3cret") + "\r\n");
+  const std::string reply = read_to_eof(c.fd).data;
+  EXPECT_TRUE(reply.starts_with("HTTP/1.1 200")) << reply;
+  std::lock_guard<std::mutex> lock(mu);
+  EXPECT_TRUE(seen.starts_with("GET /x HTTP/1.1")) << seen;
+  EXPECT_EQ(seen.find("s3cret"), std::string::npos) << seen;
+  EXPECT_EQ(seen.find(basic_authorization("cx", "s3cret").substr(6)), std::string::npos);
+}
+
+TEST(BrokerTcp, NeedsASecretAndAnAddress) {
+  TempDir dir;
+  {
+    BrokerConfig config;
+    config.directory = dir.path;
+    config.tcp = TcpListen{"127.0.0.1", false, ""};
+    Broker broker(std::move(config));
+    EXPECT_FALSE(broker.start().ok());
+  }
+  BrokerConfig config;
+  config.directory = dir.path;
+  config.tcp = TcpListen{"not-an-address", false, "x"};
+  Broker broker(std::move(config));
+  Status st = broker.start();
+  ASSERT_FALSE(st.ok());
+  EXPECT_NE(st.error().message.find("not an IP address"), std::string::npos);
+}
+
 }  // namespace cx::broker
