@@ -2,16 +2,30 @@
 # The broker's checks against a real runtime, shared by broker_podman_test.sh and
 # broker_docker_test.sh. Source after common.sh, moto.sh and cx.sh.
 #
-# broker_session_checks RUNTIME_CMD USER: with moto up and the session image in RUNTIME_CMD's
-# storage, runs sessions in the DEFAULT modes (CX_CREDENTIALS=broker, CX_NETWORK=allowlist) as USER
-# (empty = the current user) and checks, from inside the container: egress to an allowed stand-in
+# broker_session_checks RUNTIME_CMD USER [KEY=VALUE...]: with moto up and the session image in
+# RUNTIME_CMD's storage, runs sessions in the DEFAULT modes (CX_CREDENTIALS=broker,
+# CX_NETWORK=allowlist) as USER (empty = the current user), with the KEY=VALUE given added to each
+# config (e.g. CX_TRANSPORT=remote), and checks, from inside the container: egress to an allowed stand-in
 # works through the proxy (absolute-form and CONNECT), any other host gets 403, the metadata
 # service and an unlisted host-loopback service are refused, a direct connection has no route; the
 # AWS SDK in the image takes the role's credentials from the endpoint; the served key changes while
 # the session runs (AWS_SESSION_DURATION=900, CX_REFRESH_MARGIN=890); no secret or token in
-# `RUNTIME inspect`; kill -9 of cx stops and removes the container within 5 s.
+# `RUNTIME inspect` (of the gate too, on the remote transport); kill -9 of cx stops and removes
+# the container (remote: the gate and the network as well) within 5 s.
+# _bk_as USER CMD...: CMD as USER (empty: as the caller), from /.
+_bk_as() {
+  local user=$1
+  shift
+  if [ -n "$user" ]; then
+    (cd / && run_as_user "$user" CONTAINERS_CONF="${CONTAINERS_CONF:-}" "$@")
+  else
+    "$@"
+  fi
+}
+
 broker_session_checks() {
   local rt=$1 user=$2
+  local -a extra=("${@:3}")
   local home proj out
   home=$(new_home "$user")
   moto_write_aws_credentials "$home"
@@ -27,7 +41,7 @@ broker_session_checks() {
   wait_for_port "$port" 127.0.0.2 10 || fail "the stand-in web server did not start"
 
   cx_write_config "$home/.claude-exec" RUNTIME="$rt" CX_CREDENTIALS= CX_NETWORK= \
-    "CX_ALLOW_HOSTS=127.0.0.2:$port,localhost"
+    "CX_ALLOW_HOSTS=127.0.0.2:$port,localhost" "${extra[@]}"
   proj="$home/cxbroker$RANDOM"
   mkdir "$proj" || fail "mkdir $proj"
   [ -n "$user" ] && chown -R "$user:" "$proj"
@@ -91,10 +105,15 @@ broker_session_checks() {
   grep -q '^cx: session .* egress .* allowed, .* denied' <<<"$RUN_ERR" || fail "no summary line on stderr: [$RUN_ERR]"
   pass "audit log and summary: $(grep '^cx: session' <<<"$RUN_ERR")"
   cx_assert_no_containers_left "$rt" "$proj" "$user"
+  local transport sid
+  transport=$(grep -o '"transport":"[a-z]*"' "$log" | head -n 1 | cut -d'"' -f4)
+  sid=$(basename "$log" .jsonl)
+  cx_assert_session_gone "$rt" "$sid" "$user"
+  pass "transport $transport: nothing of session $sid is left (containers, networks)"
 
   # Refresh: short credentials and a long margin renew every 10 s.
   cx_write_config "$home/.claude-exec" RUNTIME="$rt" CX_CREDENTIALS= CX_NETWORK= \
-    AWS_SESSION_DURATION=900 CX_REFRESH_MARGIN=890
+    AWS_SESSION_DURATION=900 CX_REFRESH_MARGIN=890 "${extra[@]}"
   # shellcheck disable=SC2016
   script='
     for i in $(seq 1 15); do
@@ -112,7 +131,7 @@ broker_session_checks() {
   pass "the served access key changed while the session ran ($keys keys in 30 s)"
 
   # inspect and kill -9, on one running session.
-  cx_write_config "$home/.claude-exec" RUNTIME="$rt" CX_CREDENTIALS= CX_NETWORK=
+  cx_write_config "$home/.claude-exec" RUNTIME="$rt" CX_CREDENTIALS= CX_NETWORK= "${extra[@]}"
   local cxpid name inspect t0 gone=0 i record tokenfile secret
   cx_env "$user" "$home" "$CX_BIN" shell -- sleep 300 >"$TEST_TMP/s.out" 2>"$TEST_TMP/s.err" </dev/null &
   cxpid=$!
@@ -125,9 +144,28 @@ broker_session_checks() {
   fi
   [ -n "$inspect" ] || fail "$rt inspect $name printed nothing"
   record=$(ls "$home"/.local/state/cx/sessions/*.json | head -n 1)
+  sid=$(basename "$record" .json)
   tokenfile=$(sed -n 's/.*"broker_dir":"\([^"]*\)".*/\1/p' "$record")/token
-  [ -s "$tokenfile" ] || fail "no token file at $tokenfile"
-  assert_not_contains "$inspect" "$(cat "$tokenfile")" "$rt inspect output (the endpoint token)"
+  local -a secrets=()
+  local s
+  if [ "$transport" = remote ]; then
+    # The secrets exist only inside the container (copied in); the gate's inspect counts too.
+    local gate
+    for s in token proxy-secret; do
+      secrets+=("$(_bk_as "$user" "$rt" exec "$name" cat "/run/cx/$s")")
+      [ -n "${secrets[-1]}" ] || fail "no /run/cx/$s in the container"
+    done
+    [ ! -e "$tokenfile" ] || fail "the remote transport wrote the token on the host: $tokenfile"
+    gate=$(_bk_as "$user" "$rt" ps -a --filter "label=cx.session=$sid" --filter label=cx.role=gate --format '{{.Names}}')
+    [ -n "$gate" ] || fail "no gate container for session $sid"
+    inspect+=$(_bk_as "$user" "$rt" inspect "$gate")
+  else
+    [ -s "$tokenfile" ] || fail "no token file at $tokenfile"
+    secrets+=("$(cat "$tokenfile")")
+  fi
+  for s in "${secrets[@]}"; do
+    assert_not_contains "$inspect" "$s" "$rt inspect output (the endpoint token or proxy secret)"
+  done
   while read -r ck cs ct; do
     [ -n "$cs" ] || continue
     assert_not_contains "$inspect" "$cs" "$rt inspect output (a secret key)"
@@ -148,6 +186,28 @@ broker_session_checks() {
   # cx and its host-side reaper both die at once (the OOM killer, a crash): the entrypoint's own
   # watcher still stops the container, and `cx gc` cleans what the reaper would have
   # (lifeline_test.sh covers the reaper alone, against an agent that disarms the watcher).
+  if [ "$transport" = remote ]; then
+    # Remote: no watcher inside; the host-side reaper is the lifeline. The agent cannot reach it.
+    t0=$EPOCHREALTIME
+    kill -KILL "$realpid"
+    for ((i = 0; i < 100; i++)); do
+      if [ -z "$(cx_session_leftovers "$rt" "$sid" "$user" 2>/dev/null)" ]; then
+        gone=1
+        break
+      fi
+      sleep 0.05
+    done
+    local took
+    took=$(awk -v a="$t0" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.1f", b - a }')
+    [ "$gone" = 1 ] || fail "5 s after kill -9 of cx still there: $(cx_session_leftovers "$rt" "$sid" "$user" | tr '\n' ' ')"
+    pass "kill -9 of cx: the agent's container, the gate and the network were removed in ${took} s"
+    wait "$cxpid" 2>/dev/null
+    for ((i = 0; i < 50; i++)); do [ -e "$record" ] || break; sleep 0.1; done
+    [ ! -e "$record" ] || fail "the reaper left the session record $record"
+    [ ! -e "$(dirname "$tokenfile")" ] || fail "the reaper left the broker directory $(dirname "$tokenfile")"
+    pass "the reaper removed the record and the broker directory"
+    return 0
+  fi
   local reaper
   reaper=$(pgrep -P "$realpid" -x cx-reaper | head -n 1)
   [ -n "$reaper" ] || fail "cx $realpid has no cx-reaper child"

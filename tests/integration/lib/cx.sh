@@ -282,6 +282,27 @@ cx_assert_no_containers_left() {
   [ -z "$left" ] || fail "containers left after the session: $(echo "$left" | tr '\n' ' ')"
 }
 
+# cx_session_leftovers RUNTIME SESSION_ID [USER]: print every container (the agent's, a gate) and
+# network labelled cx.session=SESSION_ID, one per line; nothing when the session left nothing.
+cx_session_leftovers() {
+  local rt=$1 sid=$2 user=${3:-}
+  local -a ps=("$rt" ps -a --filter "label=cx.session=$sid" --format 'container {{.Names}}')
+  local -a nets=("$rt" network ls --filter "label=cx.session=$sid" --format 'network {{.Name}}')
+  if [ -n "$user" ]; then
+    (cd / && run_as_user "$user" CONTAINERS_CONF="${CONTAINERS_CONF:-}" "${ps[@]}" &&
+      run_as_user "$user" CONTAINERS_CONF="${CONTAINERS_CONF:-}" "${nets[@]}")
+  else
+    "${ps[@]}" && "${nets[@]}"
+  fi
+}
+
+# cx_assert_session_gone RUNTIME SESSION_ID [USER]: fail if the session left a container or network.
+cx_assert_session_gone() {
+  local left
+  left=$(cx_session_leftovers "$@") || fail "$1 ps / network ls failed"
+  [ -z "$left" ] || fail "left after session $2: $(echo "$left" | tr '\n' ' ')"
+}
+
 # cx_cmdline_scan SECRET...: print "PID: CMDLINE-START" for every process whose /proc/PID/cmdline
 # contains one of the SECRETs (empty ones ignored); prints nothing when none does.
 cx_cmdline_scan() {
