@@ -24,6 +24,7 @@
 #include "runtime/container_contract.h"
 #include "runtime/mount_policy.h"
 #include "runtime/runtime.h"
+#include "runtime/transport.h"
 #include "util/curl_http.h"
 #include "util/env.h"
 #include "util/fatal.h"
@@ -94,6 +95,30 @@ bool check_runtime(Report& r, const runtime::Runtime& rt) {
   r.pass("runtime", name + " " + first_line(v->out) + " (" + rt.path +
                         (rt.rootless ? ", rootless" : "") + ")");
   return true;
+}
+
+// How the container will reach the broker (CX_TRANSPORT), and why.
+void check_transport(Report& r, const config::Settings& s, const runtime::Runtime& rt,
+                     const EnvLookup& env) {
+  runtime::EngineFacts facts;
+  if (runtime::transport_needs_engine(s.transport)) {
+    auto asked = runtime::query_engine(rt, s.transport, env);
+    if (!asked) {
+      r.fail("transport", asked.error());
+      return;
+    }
+    facts = std::move(*asked);
+  }
+  auto t = runtime::decide_transport(s.transport, rt, facts, runtime::this_host());
+  if (!t) {
+    r.fail("transport", t.error());
+    return;
+  }
+  std::string what = std::string(runtime::to_string(t->kind)) + ": " + t->reason;
+  if (t->kind == runtime::TransportKind::kRemote)
+    what += "; the broker listens on " + t->bind_address + ", the gate reaches it as " +
+            t->dial_host;
+  r.pass("transport", what);
 }
 
 // The image exists, and which Claude Code and which cx recipe it holds.
@@ -310,10 +335,13 @@ int cmd_doctor() {
   // Only a refusal is a line: it is the one case where a session would stop.
   if (runtime_ok)
     if (auto refused = root_refusal(*rt, *settings, ::geteuid())) r.fail("root", *refused);
-  if (runtime_ok)
+  if (runtime_ok) {
+    check_transport(r, *settings, *rt, env);
     check_image(r, *rt, settings->image_tag);
-  else
+  } else {
+    r.not_checked("transport", "a runtime");
     r.not_checked("image", "a runtime");
+  }
 
   if (settings)
     check_mounts(r, *settings, home, env);
