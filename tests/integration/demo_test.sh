@@ -18,7 +18,7 @@ t0=$SECONDS
 rc=$?
 echo "note: scripts/demo took $((SECONDS - t0)) s"
 [ "$rc" = 0 ] || { tail -n 40 "$out"; fail "scripts/demo exited $rc"; }
-for text in "cx doctor: all 8 checks passed" \
+for text in "cx doctor: all 9 checks passed" \
   "claude> Hello from the local Bedrock stand-in: your prompt reached me through cx." \
   "Role: cx assumed arn:aws:iam::" "Egress allowed: " "Egress denied: " \
   "no container, broker socket directory or session record remains" \

@@ -163,14 +163,20 @@ doctor_line() { grep -E "^(✓|✗|-) $1: " <<<"$RUN_OUT"; }
 
 doctor_run
 assert_rc 0 "cx doctor with everything in place"
-for check in config runtime image project "session files" credentials bedrock egress; do
+for check in config runtime transport image project "session files" credentials bedrock egress; do
   doctor_line "$check" | grep -q '^✓ ' || fail "cx doctor: [$check] did not pass: $RUN_OUT"
 done
-assert_contains "$(tail -n 1 <<<"$RUN_OUT")" "all 8 checks passed" "cx doctor's summary"
+assert_contains "$(tail -n 1 <<<"$RUN_OUT")" "all 9 checks passed" "cx doctor's summary"
+assert_contains "$(doctor_line transport)" "✓ transport: local: the engine runs on this host" "the transport line"
 assert_contains "$(doctor_line image)" "built by this cx" "the image line"
 assert_contains "$(doctor_line credentials)" "$ROLE" "the credentials line"
 assert_contains "$(doctor_line egress)" "$BEDROCK_HOST:$BEDROCK_PORT is allowed and reachable" "the egress line"
-pass "cx doctor: all 8 checks pass (exit 0): $(doctor_line runtime); $(doctor_line image)"
+pass "cx doctor: all 9 checks pass (exit 0): $(doctor_line runtime); $(doctor_line transport); $(doctor_line image)"
+doctor_run CX_TRANSPORT=remote
+assert_rc 0 "cx doctor with CX_TRANSPORT=remote"
+assert_contains "$(doctor_line transport)" "✓ transport: remote: CX_TRANSPORT=remote (the engine runs on this host" "the transport line (remote)"
+assert_contains "$(doctor_line transport)" "the broker listens on" "the transport line (remote)"
+pass "cx doctor names the forced remote transport: $(doctor_line transport)"
 
 # each_failure CHECK NEEDLE KEY=VALUE...: with those settings, CHECK fails naming NEEDLE, exit 1.
 each_failure() {
@@ -192,6 +198,7 @@ dead=$(_bedrock_free_port 127.0.0.2) || fail "no free port on 127.0.0.2"
 each_failure egress "cannot reach 127.0.0.2:$dead" ANTHROPIC_BEDROCK_BASE_URL="http://127.0.0.2:$dead" \
   CX_ALLOW_HOSTS="127.0.0.2:$dead"
 each_failure runtime "" RUNTIME="$TEST_TMP/no/such/podman"
+doctor_line transport | grep -q '^- transport: not checked' || fail "the transport was checked without a runtime"
 each_failure config ".claude-exec:" CX_ALLOW_HOSTS="'github.com *.internal'"
 assert_contains "$(doctor_line config)" 'CX_ALLOW_HOSTS entry "*.internal"' "the config line"
 doctor_line image | grep -q '^- image: not checked' || fail "the image was checked without a runtime"

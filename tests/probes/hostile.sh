@@ -5,7 +5,11 @@
 #   HELD name (what it saw)      the sandbox held
 #   BROKEN name: what got through
 # and finally `probes: N held, M broken`. tests/integration/probes_test.sh
-# runs it in podman and docker and fails on any BROKEN line.
+# runs it in podman and docker, on both transports, and fails on any
+# BROKEN line. On the remote transport (cx copied /run/cx/proxy-secret in)
+# every request to the proxy carries the secret the agent holds, so the
+# proxy's policy is what is probed, not the authentication; the
+# authentication and the internal network get probes of their own.
 # Needs: sh, socat, curl, awk, grep (all in cx's image).
 
 held=0
@@ -15,13 +19,20 @@ bad() { echo "BROKEN $1: $2"; broken=$((broken + 1)); }
 
 proxy_port=3128
 creds_port=9911
+remote=0
+auth=""
+if [ -r /run/cx/proxy-secret ]; then
+  remote=1
+  auth="Proxy-Authorization: Basic $(printf 'cx:%s' "$(cat /run/cx/proxy-secret)" | base64 -w0)"
+fi
 
 # ask NAME LINE...: send the request LINEs (CRLF-terminated, then an empty
 # line) to the egress proxy; NAME holds if the answer is a 4xx (refused).
 ask() {
   name=$1
   shift
-  status=$( (for l in "$@"; do printf '%s\r\n' "$l"; done; printf '\r\n') |
+  status=$( (for l in "$@"; do printf '%s\r\n' "$l"; done; [ -z "$auth" ] || printf '%s\r\n' "$auth"
+    printf '\r\n') |
     timeout 10 socat -t 5 - "TCP:127.0.0.1:$proxy_port" 2>/dev/null | head -n 1 | tr -d '\r')
   case $status in
     "HTTP/1."?" 4"*) ok "$name" "$status" ;;
@@ -30,12 +41,57 @@ ask() {
   esac
 }
 
-# --- no network but loopback ---------------------------------------------------------------------
+# --- no network but loopback (remote: but the session's internal network) --------------------------
 ifaces=$(awk -F: 'NR > 2 { gsub(/ /, "", $1); print $1 }' /proc/net/dev | grep -v '^lo$' | tr '\n' ' ')
-[ -z "$ifaces" ] && ok "only loopback" || bad "only loopback" "interfaces: $ifaces"
-[ -z "$(awk 'NR > 1' /proc/net/route)" ] && ok "no IPv4 route" || bad "no IPv4 route" "$(cat /proc/net/route)"
-v6=$(awk '$6 != "lo"' /proc/net/if_inet6 2>/dev/null)
-[ -z "$v6" ] && ok "no IPv6 address but loopback" || bad "no IPv6 address but loopback" "$v6"
+if [ "$remote" = 0 ]; then
+  [ -z "$ifaces" ] && ok "only loopback" || bad "only loopback" "interfaces: $ifaces"
+  [ -z "$(awk 'NR > 1' /proc/net/route)" ] && ok "no IPv4 route" || bad "no IPv4 route" "$(cat /proc/net/route)"
+  v6=$(awk '$6 != "lo"' /proc/net/if_inet6 2>/dev/null)
+  [ -z "$v6" ] && ok "no IPv6 address but loopback" || bad "no IPv6 address but loopback" "$v6"
+else
+  n=$(echo "$ifaces" | wc -w)
+  [ "$n" = 1 ] && ok "one interface besides loopback (the internal network)" "$ifaces" ||
+    bad "one interface besides loopback" "interfaces: $ifaces"
+  [ -z "$(awk 'NR > 1 && $2 == "00000000"' /proc/net/route)" ] && ok "no default IPv4 route" ||
+    bad "no default IPv4 route" "$(cat /proc/net/route)"
+  [ -z "$(grep -v '^lo ' /proc/net/ipv6_route 2>/dev/null | awk '$1 == "00000000000000000000000000000000" && $2 == "00" && $10 != "lo"')" ] &&
+    ok "no default IPv6 route" || bad "no default IPv6 route" "$(cat /proc/net/ipv6_route)"
+  gate=$(awk '$2 == "cx-gate" { print $1; exit }' /etc/hosts)
+  [ -n "$gate" ] && ok "the gate is in /etc/hosts" "$gate" || bad "the gate is in /etc/hosts" "not there"
+  # The gate relays two ports and has nothing else open.
+  for port in 22 53 80 443 2375 2376 8080 9090 10250; do
+    if timeout 3 socat -u /dev/null "TCP:$gate:$port,connect-timeout=2" 2>/dev/null; then
+      bad "gate port $port closed" "it accepted"
+    else
+      ok "gate port $port closed"
+    fi
+  done
+  # Without the secret, the broker answers 407 to anything, before looking at the target.
+  for line in "CONNECT bedrock-runtime.us-east-1.amazonaws.com:443 HTTP/1.1" "GET http://evil.example/ HTTP/1.1"; do
+    status=$(printf '%s\r\nHost: x\r\n\r\n' "$line" | timeout 10 socat -t 5 - "TCP:$gate:$proxy_port" 2>/dev/null | head -n 1 | tr -d '\r')
+    case $status in
+      "HTTP/1."?" 407"*) ok "no secret, no proxy: ${line%% *}" "$status" ;;
+      *) bad "no secret, no proxy: ${line%% *}" "the proxy answered [$status]" ;;
+    esac
+    status=$(printf '%s\r\nHost: x\r\nProxy-Authorization: Basic %s\r\n\r\n' "$line" "$(printf 'cx:guess' | base64)" |
+      timeout 10 socat -t 5 - "TCP:$gate:$proxy_port" 2>/dev/null | head -n 1 | tr -d '\r')
+    case $status in
+      "HTTP/1."?" 407"*) ok "a wrong secret, no proxy: ${line%% *}" "$status" ;;
+      *) bad "a wrong secret, no proxy: ${line%% *}" "the proxy answered [$status]" ;;
+    esac
+  done
+  # Only the gate answers on the internal network: no other address of its subnet does.
+  sub=${gate%.*}
+  others=""
+  for last in 1 254; do
+    [ "$sub.$last" = "$gate" ] && continue
+    for port in 53 80 443 2375 3128; do
+      if timeout 2 socat -u /dev/null "TCP:$sub.$last:$port,connect-timeout=1" 2>/dev/null; then others="$others $sub.$last:$port"; fi
+    done
+  done
+  [ -z "$others" ] && ok "nothing else on the internal network answers (the gateway address included)" ||
+    bad "nothing else on the internal network answers" "$others"
+fi
 if curl -s -o /dev/null -m 3 --noproxy '*' http://1.1.1.1/; then bad "direct TCP" "reached 1.1.1.1:80"; else ok "direct TCP"; fi
 if curl -s -o /dev/null -m 3 --noproxy '*' http://[2606:4700:4700::1111]/; then bad "direct IPv6" "reached it"; else ok "direct IPv6"; fi
 if timeout 5 getent hosts example.com >/dev/null 2>&1; then bad "DNS" "example.com resolved"; else ok "DNS" "no resolver reachable"; fi
@@ -107,6 +163,10 @@ if [ -n "$url" ] && [ -r "$token_file" ]; then
   [ -z "${AWS_CONTAINER_AUTHORIZATION_TOKEN:-}" ] && ok "token not in the environment" ||
     bad "token not in the environment" "AWS_CONTAINER_AUTHORIZATION_TOKEN is set"
   if touch "$(dirname "$token_file")/planted" 2>/dev/null; then bad "broker directory read-only" "wrote in it"; else ok "broker directory read-only"; fi
+  if [ "$remote" = 1 ]; then
+    env | grep -q "^HTTPS_PROXY=http://cx:" && ok "the proxy secret is in the proxy variables (set by the entrypoint)" ||
+      bad "the proxy secret is in the proxy variables" "HTTPS_PROXY does not carry it"
+  fi
 else
   bad "credential endpoint" "no AWS_CONTAINER_CREDENTIALS_FULL_URI or token file (not broker mode?)"
 fi
