@@ -200,6 +200,13 @@ std::vector<std::string> network_create_argv(const Runtime& rt, const std::strin
   // aardvark-dns would answer (and forward) the agent's lookups; the gate's
   // address is given to the agent with --add-host instead.
   if (rt.kind == RuntimeKind::kPodman) argv.push_back("--disable-dns");
+  // docker (before 28's gateway modes) gives an internal network's bridge
+  // the gateway address and its containers a default route to it: the host
+  // answers there, on every address it has. Without an address on the
+  // bridge that route leads nowhere (nothing answers ARP for it), and the
+  // agent, without CAP_NET_ADMIN or CAP_NET_RAW, cannot change that.
+  if (rt.kind == RuntimeKind::kDocker)
+    argv.insert(argv.end(), {"-o", "com.docker.network.bridge.inhibit_ipv4=true"});
   argv.push_back(name);
   return argv;
 }

@@ -52,8 +52,24 @@ else
   n=$(echo "$ifaces" | wc -w)
   [ "$n" = 1 ] && ok "one interface besides loopback (the internal network)" "$ifaces" ||
     bad "one interface besides loopback" "interfaces: $ifaces"
-  [ -z "$(awk 'NR > 1 && $2 == "00000000"' /proc/net/route)" ] && ok "no default IPv4 route" ||
-    bad "no default IPv4 route" "$(cat /proc/net/route)"
+  # No default route, or one to a gateway nobody answers for (docker's internal networks keep the
+  # route; cx takes the address off the bridge): after trying it, its ARP entry is incomplete.
+  gw=$(awk 'NR > 1 && $2 == "00000000" { print $3; exit }' /proc/net/route)
+  if [ -z "$gw" ]; then
+    ok "no default IPv4 route"
+    dead_gateway=1
+  else
+    gw=$(printf '%d.%d.%d.%d' "0x$(echo "$gw" | cut -c7-8)" "0x$(echo "$gw" | cut -c5-6)" "0x$(echo "$gw" | cut -c3-4)" "0x$(echo "$gw" | cut -c1-2)")
+    timeout 5 socat -u /dev/null "TCP:1.1.1.1:80,connect-timeout=4" 2>/dev/null
+    flags=$(awk -v g="$gw" '$1 == g { print $3 }' /proc/net/arp)
+    if [ "$flags" = 0x2 ] || [ "$flags" = 0x6 ]; then
+      bad "the default route leads nowhere" "gateway $gw answers ARP (flags $flags)"
+      dead_gateway=0
+    else
+      ok "the default route leads nowhere" "gateway $gw: nothing answers for it (ARP flags ${flags:-none})"
+      dead_gateway=1
+    fi
+  fi
   [ -z "$(grep -v '^lo ' /proc/net/ipv6_route 2>/dev/null | awk '$1 == "00000000000000000000000000000000" && $2 == "00" && $10 != "lo"')" ] &&
     ok "no default IPv6 route" || bad "no default IPv6 route" "$(cat /proc/net/ipv6_route)"
   gate=$(awk '$2 == "cx-gate" { print $1; exit }' /etc/hosts)
@@ -67,18 +83,20 @@ else
     fi
   done
   # Without the secret, the broker answers 407 to anything, before looking at the target.
-  for line in "CONNECT bedrock-runtime.us-east-1.amazonaws.com:443 HTTP/1.1" "GET http://evil.example/ HTTP/1.1"; do
-    status=$(printf '%s\r\nHost: x\r\n\r\n' "$line" | timeout 10 socat -t 5 - "TCP:$gate:$proxy_port" 2>/dev/null | head -n 1 | tr -d '\r')
-    case $status in
-      "HTTP/1."?" 407"*) ok "no secret, no proxy: ${line%% *}" "$status" ;;
-      *) bad "no secret, no proxy: ${line%% *}" "the proxy answered [$status]" ;;
-    esac
-    status=$(printf '%s\r\nHost: x\r\nProxy-Authorization: Basic %s\r\n\r\n' "$line" "$(printf 'cx:guess' | base64)" |
-      timeout 10 socat -t 5 - "TCP:$gate:$proxy_port" 2>/dev/null | head -n 1 | tr -d '\r')
-    case $status in
-      "HTTP/1."?" 407"*) ok "a wrong secret, no proxy: ${line%% *}" "$status" ;;
-      *) bad "a wrong secret, no proxy: ${line%% *}" "the proxy answered [$status]" ;;
-    esac
+  for req in "CONNECT bedrock-runtime.us-east-1.amazonaws.com:443|bedrock-runtime.us-east-1.amazonaws.com:443" \
+    "GET http://evil.example/|evil.example"; do
+    line="${req%%|*} HTTP/1.1"
+    host=${req#*|}
+    for cred in "" "$(printf 'cx:guess' | base64)" "$(printf 'root:%s' "$(cat /run/cx/proxy-secret)" | base64 -w0)"; do
+      hdr=""
+      [ -z "$cred" ] || hdr="Proxy-Authorization: Basic $cred"
+      status=$( (printf '%s\r\nHost: %s\r\n' "$line" "$host"; [ -z "$hdr" ] || printf '%s\r\n' "$hdr"; printf '\r\n') |
+        timeout 10 socat -t 5 - "TCP:$gate:$proxy_port" 2>/dev/null | head -n 1 | tr -d '\r')
+      case $status in
+        "HTTP/1."?" 407"*) ok "${cred:+a wrong }${cred:-no }secret, no proxy: ${line%% *}" "$status" ;;
+        *) bad "${cred:+a wrong }${cred:-no }secret, no proxy: ${line%% *}" "the proxy answered [$status]" ;;
+      esac
+    done
   done
   # Only the gate answers on the internal network: no other address of its subnet does.
   sub=${gate%.*}
@@ -95,9 +113,38 @@ fi
 if curl -s -o /dev/null -m 3 --noproxy '*' http://1.1.1.1/; then bad "direct TCP" "reached 1.1.1.1:80"; else ok "direct TCP"; fi
 if curl -s -o /dev/null -m 3 --noproxy '*' http://[2606:4700:4700::1111]/; then bad "direct IPv6" "reached it"; else ok "direct IPv6"; fi
 if timeout 5 getent hosts example.com >/dev/null 2>&1; then bad "DNS" "example.com resolved"; else ok "DNS" "no resolver reachable"; fi
+# A service on every address of the host: no address of it is reachable (gateways of every
+# network the container could see, the bridge addresses engines use, the host's loopback).
+if [ -n "${PROBE_HOST_PORT:-}" ]; then
+  reached=""
+  for a in $(awk 'NR > 1 && $3 != "00000000" { print $3 }' /proc/net/route) 0100007F; do
+    # /proc/net/route holds addresses as little-endian hex.
+    ip=$(printf '%d.%d.%d.%d' "0x$(echo "$a" | cut -c7-8)" "0x$(echo "$a" | cut -c5-6)" "0x$(echo "$a" | cut -c3-4)" "0x$(echo "$a" | cut -c1-2)")
+    reached="$reached $ip"
+  done
+  for sub in $(awk 'NR > 1 { print $2 }' /proc/net/route); do
+    net=$(printf '%d.%d.%d' "0x$(echo "$sub" | cut -c7-8)" "0x$(echo "$sub" | cut -c5-6)" "0x$(echo "$sub" | cut -c3-4)")
+    reached="$reached $net.1 $net.254"
+  done
+  got=""
+  for ip in $reached 172.17.0.1 10.88.0.1 10.0.2.2 192.168.65.254 192.168.127.254 192.168.5.2 127.0.0.1; do
+    if timeout 3 socat -u "TCP:$ip:$PROBE_HOST_PORT,connect-timeout=2" - 2>/dev/null | grep -q host-service-reached; then
+      got="$got $ip"
+    fi
+  done
+  [ -z "$got" ] && ok "a service on all of the host's addresses is unreachable" ||
+    bad "a service on all of the host's addresses is unreachable" "reached at$got"
+else
+  bad "host service probe" "PROBE_HOST_PORT is not set"
+fi
 if printf 'x' | timeout 3 socat -u - UDP:1.1.1.1:53 2>/dev/null; then
-  # A UDP send "succeeds" locally only if there is a route; there is none.
-  bad "direct UDP" "a datagram left"
+  # A UDP send "succeeds" locally only if there is a route: on the local transport there is none;
+  # on the remote one only a route to a gateway nobody answers for (checked above).
+  if [ "$remote" = 1 ] && [ "${dead_gateway:-0}" = 1 ]; then
+    ok "direct UDP" "queued for a gateway that does not exist"
+  else
+    bad "direct UDP" "a datagram left"
+  fi
 else
   ok "direct UDP"
 fi

@@ -79,7 +79,8 @@ TEST(SessionPlan, RemoteHasAnInternalNetworkAGateAndNoHostPathButTheProject) {
   ASSERT_EQ(plan->setup.size(), 7u);
   const Argv& net = plan->setup[0].argv;
   EXPECT_EQ(net, (Argv{"/usr/bin/docker", "network", "create", "--internal", "--label",
-                       "cx.session=0123456789abcdef", "cx-net-0123456789abcdef"}));
+                       "cx.session=0123456789abcdef", "-o",
+                       "com.docker.network.bridge.inhibit_ipv4=true", "cx-net-0123456789abcdef"}));
 
   const Argv& gate = plan->setup[1].argv;
   EXPECT_EQ(gate[1], "create");
