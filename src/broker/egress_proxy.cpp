@@ -14,6 +14,7 @@
 #include "broker/client_session.h"
 #include "broker/ecs_credentials.h"
 #include "broker/responses.h"
+#include "util/portable.h"
 #include "util/unique_fd.h"
 
 namespace cx::broker {
@@ -224,8 +225,8 @@ void EgressSession::connect(const IpAddress& addr, uint16_t port) {
   event_.allowed = true;
   event_.address = addr.text();
   const std::string what = via_ ? "the upstream proxy " + authority_text(via_->address) : target_;
-  // SOCK_CLOEXEC: a runtime cx spawns meanwhile must not inherit the tunnel.
-  UniqueFd fd(::socket(addr.family(), SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, IPPROTO_TCP));
+  // Close-on-exec: a runtime cx spawns meanwhile must not inherit the tunnel.
+  UniqueFd fd = port::socket_cloexec(addr.family(), SOCK_STREAM, IPPROTO_TCP, true);
   if (!fd) return fail("cannot connect to " + what + ": " + strerror(errno));
   asio::error_code ec;
   upstream_.assign(addr.family() == AF_INET ? Tcp::v4() : Tcp::v6(), fd.get(), ec);

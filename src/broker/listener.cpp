@@ -1,4 +1,5 @@
 #include "broker/listener.h"
+#include "util/portable.h"
 #include "util/unique_fd.h"
 
 #include <sys/socket.h>
@@ -28,8 +29,9 @@ Status Listener::listen(const std::string& path) {
     return make_error("the socket path " + path + " is too long for a unix socket",
                       "set TMPDIR or XDG_RUNTIME_DIR to a shorter directory");
   }
-  // SOCK_CLOEXEC at creation: a runtime spawned meanwhile must not inherit it.
-  UniqueFd fd(::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0));
+  // Close-on-exec at creation (atomic where the system allows): a runtime
+  // spawned meanwhile must not inherit it.
+  UniqueFd fd = port::socket_cloexec(AF_UNIX, SOCK_STREAM, 0, true);
   if (!fd) return make_error("cannot create a unix socket: " + std::string(strerror(errno)));
   sa.sun_family = AF_UNIX;
   std::memcpy(sa.sun_path, path.c_str(), path.size() + 1);
@@ -75,16 +77,10 @@ Result<uint16_t> Listener::listen_tcp(const std::string& address, bool freebind)
   } else {
     return make_error("cannot listen on \"" + address + "\": not an IP address");
   }
-  UniqueFd fd(::socket(family, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, IPPROTO_TCP));
+  UniqueFd fd = port::socket_cloexec(family, SOCK_STREAM, IPPROTO_TCP, true);
   if (!fd) return make_error("cannot create a TCP socket: " + std::string(strerror(errno)));
-#ifdef IP_FREEBIND
-  if (freebind && family == AF_INET) {
-    const int one = 1;
-    (void)::setsockopt(fd.get(), IPPROTO_IP, IP_FREEBIND, &one, sizeof one);
-  }
-#else
-  (void)freebind;  // the address must then be up already
-#endif
+  // Where the system cannot, the address must be up already.
+  if (freebind && family == AF_INET) (void)port::allow_nonlocal_bind(fd.get());
   const std::string what = family == AF_INET6 ? "[" + address + "]" : address;
   if (::bind(fd.get(), reinterpret_cast<sockaddr*>(&ss), len) != 0 ||
       ::listen(fd.get(), SOMAXCONN) != 0) {
@@ -123,8 +119,7 @@ void Listener::accept() {
 }
 
 void Listener::on_readable() {
-  UniqueFd fd(
-      ::accept4(acceptor_.native_handle(), nullptr, nullptr, SOCK_CLOEXEC | SOCK_NONBLOCK));
+  UniqueFd fd = port::accept_cloexec(acceptor_.native_handle(), true);
   if (!fd) {
     const int err = errno;
     if (err == EAGAIN || err == EWOULDBLOCK || err == EINTR || err == ECONNABORTED) {

@@ -40,6 +40,7 @@ struct Invocation {
   std::optional<std::string> dir;    // symlink / unlink
   std::string creds_format = "env";  // creds: env | json | process
   std::vector<std::string> rest;     // claude args (run) or the command (shell)
+  std::string argv0;                 // cx's argv[0], set by main: see port::self_exe_path
 };
 
 // Parses argv[1..]. A usage error is an Error (the caller exits 2).

@@ -29,10 +29,11 @@
 #include "util/env.h"
 #include "util/fatal.h"
 #include "util/iso8601.h"
+#include "util/portable.h"
 #include "util/private_fs.h"
 #include "util/temp_dir.h"
-#include "util/url.h"
 #include "util/unique_fd.h"
+#include "util/url.h"
 
 namespace cx::cli {
 namespace {
@@ -198,7 +199,7 @@ void check_session_files(Report& r, const EnvLookup& env) {
     return;
   }
   std::memcpy(addr.sun_path, sock.c_str(), sock.size() + 1);
-  UniqueFd fd(::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0));
+  UniqueFd fd = port::socket_cloexec(AF_UNIX, SOCK_STREAM, 0);
   const bool bound =
       fd && ::bind(fd.get(), reinterpret_cast<const sockaddr*>(&addr), sizeof(addr)) == 0;
   const int err = errno;

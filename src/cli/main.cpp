@@ -58,6 +58,7 @@ int main(int argc, char** argv) {
     print_error(inv.error().message, inv.error().hint.empty() ? "see cx help" : inv.error().hint);
     return kExitUsage;
   }
+  inv->argv0 = argc > 0 ? argv[0] : "";
   // A session that fails before claude runs exits 125 (docker's convention).
   const bool session = inv->command == Command::Run || inv->command == Command::Shell;
   try {

@@ -8,6 +8,7 @@
 
 #include "cli/commands.h"
 #include "util/fatal.h"
+#include "util/portable.h"
 
 namespace fs = std::filesystem;
 
@@ -43,8 +44,9 @@ bool on_path(const fs::path& dir) {
 int cmd_symlink(const Invocation& inv) {
   fs::path dir = target_dir(inv);
   std::error_code ec;
-  fs::path self = fs::read_symlink("/proc/self/exe", ec);
-  if (ec) throw Fatal("cannot find the cx binary: " + ec.message(), kExitFailure);
+  auto found = port::self_exe_path(inv.argv0);
+  if (!found) throw Fatal("cannot find the cx binary: " + found.error().message, kExitFailure);
+  const fs::path self = *found;
   fs::create_directories(dir, ec);
   if (ec) throw Fatal("cannot create " + dir.string() + ": " + ec.message(), kExitFailure);
   fs::path link = dir / "cx";

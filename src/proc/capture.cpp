@@ -10,6 +10,7 @@
 #include <cstring>
 
 #include "proc/spawn.h"
+#include "util/portable.h"
 #include "util/unique_fd.h"
 
 namespace cx::proc {
@@ -19,7 +20,7 @@ struct Pipe {
   UniqueFd r, w;
   bool open() {
     int fds[2];
-    if (::pipe2(fds, O_CLOEXEC) != 0) return false;
+    if (!port::pipe_cloexec(fds)) return false;
     r.reset(fds[0]);
     w.reset(fds[1]);
     return true;

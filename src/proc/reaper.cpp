@@ -1,7 +1,6 @@
 #include "proc/reaper.h"
 
 #include <fcntl.h>
-#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -17,6 +16,7 @@
 
 #include "proc/spawn.h"
 #include "util/iso8601.h"
+#include "util/portable.h"
 
 namespace cx::proc {
 namespace {
@@ -170,7 +170,7 @@ int run_reaper(int fd) {
 
 Result<Reaper> Reaper::start() {
   int p[2];
-  if (::pipe2(p, O_CLOEXEC) != 0)
+  if (!port::pipe_cloexec(p))
     return make_error(std::string("cannot make the lifeline pipe: ") + std::strerror(errno));
   UniqueFd read_end(p[0]), write_end(p[1]);
   // The signals cx forwards are blocked across the fork, so the reaper is
@@ -189,7 +189,7 @@ Result<Reaper> Reaper::start() {
     // SIGKILL stops it.
     ::setsid();
     std::signal(SIGPIPE, SIG_IGN);
-    ::prctl(PR_SET_NAME, "cx-reaper", 0, 0, 0);
+    port::set_process_name("cx-reaper");
     write_end.reset();
     const int rfd = read_end.get();
     const int null = ::open("/dev/null", O_RDWR);
@@ -199,8 +199,7 @@ Result<Reaper> Reaper::start() {
     }
     // Nothing else of cx's stays open here (a descriptor cx inherited would
     // otherwise live as long as the reaper).
-    if (rfd > 3) ::close_range(3, static_cast<unsigned>(rfd - 1), 0);
-    ::close_range(static_cast<unsigned>(rfd + 1), ~0U, 0);
+    port::close_other_fds(rfd);
     run_reaper(rfd);
     ::_exit(0);
   }

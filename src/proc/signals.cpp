@@ -2,8 +2,6 @@
 
 #include <poll.h>
 #include <pthread.h>
-#include <sys/eventfd.h>
-#include <sys/signalfd.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -33,14 +31,14 @@ void block_session_signals() {
   std::signal(SIGPIPE, SIG_IGN);
 }
 
-ExitOnSignal::ExitOnSignal() {
-  const sigset_t set = exit_signals();
-  signal_fd_.reset(::signalfd(-1, &set, SFD_CLOEXEC));
-  stop_fd_.reset(::eventfd(0, EFD_CLOEXEC));
-  if (!signal_fd_ || !stop_fd_) return;  // then signals wait for the supervisor, as before
+ExitOnSignal::ExitOnSignal() : signals_(exit_signals()) {
+  int stop[2];
+  if (!signals_.ok() || !port::pipe_cloexec(stop)) return;  // then signals wait for the supervisor
+  stop_read_.reset(stop[0]);
+  stop_write_.reset(stop[1]);
   tty_saved_ = ::isatty(STDIN_FILENO) && ::tcgetattr(STDIN_FILENO, &tty_) == 0;
   thread_ = std::thread([this] {
-    pollfd fds[2] = {{signal_fd_.get(), POLLIN, 0}, {stop_fd_.get(), POLLIN, 0}};
+    pollfd fds[2] = {{signals_.fd(), POLLIN, 0}, {stop_read_.get(), POLLIN, 0}};
     for (;;) {
       if (::poll(fds, 2, -1) < 0) {
         if (errno == EINTR) continue;
@@ -48,18 +46,18 @@ ExitOnSignal::ExitOnSignal() {
       }
       if (fds[1].revents) return;
       if (!fds[0].revents) continue;
-      signalfd_siginfo info{};
-      if (::read(signal_fd_.get(), &info, sizeof info) != sizeof info) continue;
+      auto caught = signals_.take();
+      if (!caught) continue;
       if (tty_saved_) ::tcsetattr(STDIN_FILENO, TCSANOW, &tty_);
-      ::_exit(128 + static_cast<int>(info.ssi_signo));
+      ::_exit(128 + caught->number);
     }
   });
 }
 
 ExitOnSignal::~ExitOnSignal() {
   if (!thread_.joinable()) return;
-  const uint64_t one = 1;
-  (void)!::write(stop_fd_.get(), &one, sizeof one);
+  const char stop = 0;
+  (void)!::write(stop_write_.get(), &stop, 1);
   thread_.join();
 }
 

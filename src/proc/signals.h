@@ -12,6 +12,7 @@
 #include <csignal>
 #include <thread>
 
+#include "util/portable.h"
 #include "util/unique_fd.h"
 
 namespace cx::proc {
@@ -36,7 +37,8 @@ class ExitOnSignal {
   ExitOnSignal& operator=(const ExitOnSignal&) = delete;
 
  private:
-  UniqueFd signal_fd_, stop_fd_;
+  port::SignalFd signals_;
+  UniqueFd stop_read_, stop_write_;
   bool tty_saved_ = false;
   termios tty_{};
   std::thread thread_;

@@ -10,11 +10,12 @@
 
 #include "proc/signals.h"
 #include "proc/spawn.h"
+#include "util/portable.h"
 
 namespace cx::proc {
 
 int supervise(Child& child, const SuperviseOptions& opts) {
-  const sigset_t set = session_signals();
+  port::SignalWaiter signals(session_signals());
   using Clock = std::chrono::steady_clock;
   // Clock::time_point::max() while no SIGKILL is due.
   constexpr Clock::time_point kNever = Clock::time_point::max();
@@ -36,21 +37,16 @@ int supervise(Child& child, const SuperviseOptions& opts) {
     }
     auto until = next_tick;
     if (kill_at < until) until = kill_at;
-    auto wait = std::chrono::duration_cast<std::chrono::nanoseconds>(until - Clock::now());
-    if (wait.count() < 0) wait = std::chrono::nanoseconds(0);
-    timespec ts{static_cast<time_t>(wait.count() / 1000000000),
-                static_cast<long>(wait.count() % 1000000000)};
-
-    siginfo_t info{};
-    int sig = ::sigtimedwait(&set, &info, &ts);
-    if (sig < 0) continue;  // timeout or EINTR: loop re-checks the child
+    auto caught = signals.wait(until - Clock::now());
+    if (!caught) continue;  // timeout or EINTR: loop re-checks the child
+    const int sig = caught->number;
     switch (sig) {
       case SIGCHLD:
         break;
       case SIGINT:
         // A terminal's Ctrl-C (si_code SI_KERNEL) was delivered to the whole
         // foreground process group, the child included: do not send it twice.
-        if (info.si_code == SI_USER || info.si_code == SI_QUEUE) child.signal(SIGINT);
+        if (caught->code == SI_USER || caught->code == SI_QUEUE) child.signal(SIGINT);
         break;
       default:  // SIGTERM, SIGHUP, SIGQUIT
         child.signal(sig);
