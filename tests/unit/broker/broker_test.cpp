@@ -123,7 +123,7 @@ TEST(Broker, AStalledIoThreadFailsClosedAndStopGivesUp) {
   // cx's threads are), so those signals never reach them.
   sigset_t block, saved;
   sigemptyset(&block);
-  for (int sig : {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGCHLD}) sigaddset(&block, sig);
+  for (int sig : {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGCHLD, SIGUSR1, SIGUSR2}) sigaddset(&block, sig);
   ::pthread_sigmask(SIG_BLOCK, &block, &saved);
   TempDir dir;
   std::mutex mu;
