@@ -229,6 +229,7 @@ e2e_assert_session_clean() {
   grep -q '"event":"session_end"' "$E2E_AUDIT" || fail "the audit log has no session_end"
   [ ! -e "${E2E_AUDIT%.jsonl}.json" ] || fail "the session record ${E2E_AUDIT%.jsonl}.json is left"
   cx_assert_no_containers_left "$E2E_RT" "$proj" "$E2E_USER"
+  cx_assert_session_gone "$E2E_RT" "$id" "$E2E_USER"
   uid=$(id -u ${E2E_USER:+"$E2E_USER"})
   dirs=$(ls -d /tmp/cx-"$id"-* /tmp/cx-state-"$id"-* "/run/user/$uid/cx-$id"-* 2>/dev/null)
   [ -z "$dirs" ] || fail "session $id left: $dirs"
@@ -244,16 +245,18 @@ e2e_summary_line() {
 
 # --- the end-to-end check shared by the podman and docker tests ----------------------------------
 
-# e2e_session_checks RUNTIME_CMD USER: with moto up and the image in RUNTIME_CMD's storage (as
+# e2e_session_checks RUNTIME_CMD USER [KEY=VALUE...]: with moto up and the image in RUNTIME_CMD's storage (as
 # USER; empty = the current user), `cx -p "say hi"` in the default modes must print the
 # stand-in's answer (after one tool turn, `sleep 6`, during which the running container is
 # examined: no process in it has static AWS keys in its environment, the endpoint variables are
 # set), every Bedrock request must be validly signed by role keys that the credential endpoint
-# served, the audit log must show the allowed egress, and nothing of the session may be left.
+# served, the audit log must show the allowed egress, and nothing of the session may be left
+# (no gate or network either). KEY=VALUE are added to the config (e.g. CX_TRANSPORT=remote).
 e2e_session_checks() {
   local rt=$1 user=$2 name envs served k
+  shift 2
   e2e_standin_start --answer "$E2E_ANSWER_DEFAULT" --tool-sleep 6 --turns 1
-  e2e_prepare "$rt" "$user"
+  e2e_prepare "$rt" "$user" "$@"
   local t0=$SECONDS
   cx_env "$user" "$E2E_HOME" timeout -k 10 300 "$CX_BIN" -p "say hi" \
     >"$TEST_TMP/e2e.out" 2>"$TEST_TMP/e2e.err" </dev/null &
