@@ -6,6 +6,7 @@
 // started, and everything the session made is undone on every exit path by
 // the destructors of the objects below (broker, vendor, temp dir, record).
 #include <arpa/inet.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -45,6 +46,7 @@
 #include "util/shell_words.h"
 #include "util/temp_dir.h"
 #include "util/ustar.h"
+#include "util/digest.h"
 
 extern char** environ;
 
@@ -327,6 +329,23 @@ int cmd_session(const Invocation& inv) {
   pin.gid = ::getgid();
   pin.mounts = mounts;
   pin.broker_dir = broker_path;
+  // docker's client reads the seccomp profile and sends it; podman's remote
+  // client and nerdctl (run inside Lima's VM) hand the engine the path, so
+  // on the remote transport it must be where the VM sees the host's files:
+  // beside Claude's state, which must be shared anyway.
+  if (remote && rt.kind != runtime::RuntimeKind::kDocker) {
+    const std::string json = runtime::seccomp_profile_json();
+    const std::string dir = xdg_cx_dir(env, "XDG_DATA_HOME", ".local/share");
+    pin.seccomp_profile = dir + "/seccomp-" + sha256_hex(json).substr(0, 16) + ".json";
+    if (!dry) {
+      unwrap(ensure_private_dir(dir, "cx's data directory"), kStart);
+      struct stat st {};
+      if (::stat(pin.seccomp_profile.c_str(), &st) != 0) {
+        unwrap(write_private_file(pin.seccomp_profile, json), kStart);
+        ::chmod(pin.seccomp_profile.c_str(), 0644);  // a policy, not a secret: the engine reads it
+      }
+    }
+  }
   pin.state_dir = state_dir;
   pin.fresh_state = fresh;
   pin.region = region;

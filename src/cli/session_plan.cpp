@@ -20,6 +20,16 @@ class ContainerEnv {
   std::map<std::string, std::string> vars_;
 };
 
+// The variables cx sets for the container that a runtime client would obey
+// itself (proxies), or that are cx's fixed, public contract with the image.
+bool client_must_not_see(const std::string& name) {
+  for (const char* k : {"HTTPS_PROXY", "HTTP_PROXY", "https_proxy", "http_proxy", "NO_PROXY",
+                        "no_proxy", "AWS_CONTAINER_CREDENTIALS_FULL_URI",
+                        "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE", "CLAUDE_CONFIG_DIR"})
+    if (name == k) return true;
+  return false;
+}
+
 bool is_secret(const std::string& name) {
   return name == "AWS_SECRET_ACCESS_KEY" || name == "AWS_SESSION_TOKEN";
 }
@@ -63,7 +73,8 @@ Result<SessionPlan> plan_session(const PlanInput& in) {
 
   // The seccomp profile (no setuid/setgid bits in mounted directories): the
   // runtime client reads it on this host when it creates the container.
-  spec.seccomp_profile = in.broker_dir + "/seccomp.json";
+  spec.seccomp_profile =
+      in.seccomp_profile.empty() ? in.broker_dir + "/seccomp.json" : in.seccomp_profile;
   if (!remote) spec.mounts.push_back({in.broker_dir, runtime::kBrokerMountPoint, true, true});
   if (remote && in.fresh_state) {
     // A per-session host directory would not reach the engine's VM.
@@ -94,9 +105,18 @@ Result<SessionPlan> plan_session(const PlanInput& in) {
       cenv.set(k, proxy);
     for (const char* k : {"NO_PROXY", "no_proxy"}) cenv.set(k, "localhost,127.0.0.1");
   }
-  spec.env_names = cenv.names_;
-  plan.env_names = cenv.names_;
-  plan.env = cenv.vars_;
+  // cx's own fixed variables go on the command line (no secret, and the
+  // client must not obey them itself); the rest by name from the client's
+  // environment.
+  for (const auto& name : cenv.names_) {
+    if (client_must_not_see(name)) {
+      spec.env_inline.emplace_back(name, cenv.vars_.at(name));
+    } else {
+      spec.env_names.push_back(name);
+      plan.env_names.push_back(name);
+      plan.env[name] = cenv.vars_.at(name);
+    }
+  }
 
   if (!remote) {
     spec.network = in.allowlist ? runtime::Network::None : runtime::Network::Default;

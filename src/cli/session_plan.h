@@ -49,8 +49,10 @@ struct SessionPlan {
   std::vector<PlanStep> setup;        // before the client, in order
   std::vector<std::string> client;    // the session's client (run, or start -a -i)
   std::vector<PlanUndo> undo;         // what the reaper does if cx dies, in order
-  // The container's variables, names in order of first appearance; values
-  // reach the client's environment only (each is `-e NAME` in argv).
+  // The container's variables passed by name (`-e NAME` in argv), in order
+  // of first appearance, and their values, which reach the client's
+  // environment only. cx's fixed, public ones (the proxy and credential
+  // endpoint addresses) are `-e NAME=VALUE` in argv instead.
   std::vector<std::string> env_names;
   std::map<std::string, std::string> env;
 };
@@ -68,7 +70,9 @@ struct PlanInput {
   bool tty = false;
   unsigned uid = 0, gid = 0;
   std::vector<runtime::Mount> mounts;    // the checked CX_MOUNTS
-  std::string broker_dir;                // local: mounted at /run/cx; both: holds seccomp.json
+  std::string broker_dir;                // local: mounted at /run/cx (and holds seccomp.json)
+  // The seccomp profile's host path; empty: BROKER_DIR/seccomp.json.
+  std::string seccomp_profile;
   std::string state_dir;                 // Claude's state on the host, or empty (fresh)
   bool fresh_state = false;              // CX_PERSIST=none: a per-session directory
   std::string region;

@@ -144,6 +144,12 @@ Result<std::vector<std::string>> run_argv(const Runtime& rt, const RunSpec& spec
     argv.insert(argv.end(), {"-e", name});
   }
 
+  for (const auto& [name, value] : spec.env_inline) {
+    if (!valid_env_name(name) || value.find('\n') != std::string::npos)
+      return make_error("cannot set the environment variable \"" + name + "\"");
+    argv.insert(argv.end(), {"-e", name + "=" + value});
+  }
+
   for (const auto& m : spec.mounts) {
     if (auto s = check_mount_path(m.host, "the mount source"); !s) return s.error();
     if (auto s = check_mount_path(m.container, "the mount target"); !s) return s.error();

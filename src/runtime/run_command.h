@@ -13,6 +13,7 @@
 // - nerdctl's `--init` runs `tini` from the host's PATH (its --init-binary).
 
 #include <cstdint>
+#include <utility>
 #include <string>
 #include <vector>
 
@@ -54,6 +55,12 @@ struct RunSpec {
   // Names only: each becomes `-e NAME`, so the runtime client copies the value
   // from its own environment and no value is ever in an argv.
   std::vector<std::string> env_names;
+  // cx's own variables that are no secret and that the runtime client would
+  // itself obey if it had them (HTTPS_PROXY and the like: a client reaching
+  // a tcp:// engine would send its API calls to the container's proxy
+  // address): `-e NAME=VALUE`, values in argv, never in the client's
+  // environment.
+  std::vector<std::pair<std::string, std::string>> env_inline;
   // CX_MOUNTS entries and cx's own (state dir, token file, socket dir), in order.
   std::vector<Mount> mounts;
   // Host path of the session's seccomp profile (seccomp_profile.h), given as

@@ -57,7 +57,7 @@ std::optional<std::string> vm_product(const EngineFacts& e) {
 // a name to the host's loopback (Docker Desktop, OrbStack and Colima through
 // dockerd's host-gateway; podman machine's host.containers.internal; Lima's
 // host.lima.internal), so the broker listens on 127.0.0.1 only.
-void vm_addressing(const Runtime& rt, Transport& t) {
+void vm_addressing(const Runtime& rt, const EngineFacts& e, Transport& t) {
   t.bind_address = "127.0.0.1";
   switch (rt.kind) {
     case RuntimeKind::kDocker:
@@ -65,7 +65,13 @@ void vm_addressing(const Runtime& rt, Transport& t) {
       t.add_host = "host.docker.internal:host-gateway";
       break;
     case RuntimeKind::kPodman:
+      // podman writes as host.containers.internal the gateway of the
+      // container's network that sorts first by name, and the session's
+      // network (cx-net-...) sorts before `podman`: its "gateway" is an
+      // address nobody has. The gate is given the default network's.
       t.dial_host = "host.containers.internal";
+      if (!e.default_gateway.empty())
+        t.add_host = "host.containers.internal:" + e.default_gateway;
       break;
     case RuntimeKind::kNerdctl:
       t.dial_host = "host.lima.internal";
@@ -124,7 +130,7 @@ Result<Transport> decide_transport(config::TransportMode mode, const Runtime& rt
   t.kind = TransportKind::kRemote;
   if (!why.empty()) {
     t.reason = mode == config::TransportMode::kRemote ? "CX_TRANSPORT=remote; " + why : why;
-    vm_addressing(rt, t);
+    vm_addressing(rt, e, t);
     return t;
   }
 
@@ -284,7 +290,11 @@ Result<EngineFacts> query_engine(const Runtime& rt, config::TransportMode mode,
                       "is the engine running? `" + rt.path + " info` says why");
   }
   if (Status st = parse_engine_info(rt, info->out, facts); !st) return st.error();
-  if (mode == config::TransportMode::kRemote && engine_is_this_host(facts, this_host())) {
+  // The default network's gateway: where remote forced on this host listens,
+  // and for podman in a VM what host.containers.internal must name.
+  const bool here = engine_is_this_host(facts, this_host());
+  if ((mode == config::TransportMode::kRemote && here) ||
+      (rt.kind == RuntimeKind::kPodman && !here)) {
     auto gw = proc::capture({.argv = gateway_argv(rt), .timeout = std::chrono::seconds(30)});
     if (gw && gw->exit_code == 0) {
       if (auto g = parse_gateway(gw->out)) facts.default_gateway = *g;

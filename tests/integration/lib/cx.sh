@@ -59,14 +59,17 @@ cx_write_config() {
 # --- running cx --------------------------------------------------------------------------------
 
 # cx_env USER HOME [VAR=VALUE...] CMD [ARGS...]: run CMD in the current directory with a clean
-# environment (HOME, USER, LOGNAME, PATH, LANG, CONTAINERS_CONF, AWS_ENDPOINT_URL_STS=MOTO_ENDPOINT
-# when moto is up, then the VAR=VALUE words), as USER (empty: the current user, else via runuser).
+# environment (HOME, USER, LOGNAME, PATH, LANG, CONTAINERS_CONF, DOCKER_HOST and CONTAINER_HOST when
+# set (as a user's shell has them: lib/vm.sh exports them), AWS_ENDPOINT_URL_STS=MOTO_ENDPOINT when
+# moto is up, then the VAR=VALUE words), as USER (empty: the current user, else via runuser).
 cx_env() {
   local user=$1 home=$2
   shift 2
   local -a vars=("HOME=$home" "PATH=$CX_ITEST_PATH" "LANG=C.UTF-8")
   [ -n "${CONTAINERS_CONF:-}" ] && vars+=("CONTAINERS_CONF=$CONTAINERS_CONF")
   [ -n "${MOTO_ENDPOINT:-}" ] && vars+=("AWS_ENDPOINT_URL_STS=$MOTO_ENDPOINT")
+  [ -n "${DOCKER_HOST:-}" ] && vars+=("DOCKER_HOST=$DOCKER_HOST")
+  [ -n "${CONTAINER_HOST:-}" ] && vars+=("CONTAINER_HOST=$CONTAINER_HOST")
   if [ -z "$user" ]; then
     local me
     me=$(id -un)

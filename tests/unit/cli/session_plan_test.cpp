@@ -64,7 +64,11 @@ TEST(SessionPlan, LocalIsOneRunWithTheSocketDirectory) {
   EXPECT_EQ(plan->client.back(), "--verbose");
   ASSERT_EQ(plan->undo.size(), 1u);
   EXPECT_EQ(plan->undo[0].argv, (Argv{"/usr/bin/docker", "rm", "-f", plan->container}));
-  EXPECT_EQ(plan->env.at("HTTPS_PROXY"), "http://127.0.0.1:3128");
+  // The proxy address is in argv, never in the client's own environment
+  // (a client of a tcp:// engine would send its API calls there).
+  EXPECT_EQ(plan->env.count("HTTPS_PROXY"), 0u);
+  EXPECT_TRUE(has(plan->client, "HTTPS_PROXY=http://127.0.0.1:3128"));
+  EXPECT_TRUE(has(plan->client, "NO_PROXY=localhost,127.0.0.1"));
   EXPECT_EQ(plan->env.at("AWS_REGION"), "eu-west-1");
   EXPECT_EQ(plan->env.at("FOO"), "bar");
   EXPECT_TRUE(plan->gate.empty());
@@ -115,7 +119,8 @@ TEST(SessionPlan, RemoteHasAnInternalNetworkAGateAndNoHostPathButTheProject) {
   EXPECT_EQ(plan->undo[1].argv, (Argv{"/usr/bin/docker", "rm", "-f", plan->gate}));
   EXPECT_EQ(plan->undo[2].argv, (Argv{"/usr/bin/docker", "network", "rm", plan->network}));
   // The proxy variable names no secret: the entrypoint adds it at run time.
-  EXPECT_EQ(plan->env.at("HTTPS_PROXY"), "http://127.0.0.1:3128");
+  EXPECT_TRUE(has(agent, "HTTPS_PROXY=http://127.0.0.1:3128"));
+  EXPECT_EQ(plan->env.count("HTTPS_PROXY"), 0u);
 }
 
 TEST(SessionPlan, RemotePodmanHasNoDnsAndAFreshStateIsATmpfs) {
@@ -142,7 +147,7 @@ TEST(SessionPlan, RemoteOpenNetworkAlsoJoinsTheDefaultNetwork) {
   ASSERT_EQ(plan->setup.size(), 8u);
   EXPECT_EQ(plan->setup[6].argv,
             (Argv{"/usr/bin/docker", "network", "connect", "bridge", plan->container}));
-  EXPECT_EQ(plan->env.count("HTTPS_PROXY"), 0u);
+  for (const auto& a : plan->setup[5].argv) EXPECT_EQ(a.find("HTTPS_PROXY"), std::string::npos);
 }
 
 TEST(SessionPlan, RenderShowsEveryCommandAndRedactsSecrets) {

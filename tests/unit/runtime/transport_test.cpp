@@ -105,6 +105,18 @@ TEST(Transport, RemoteEndpointsAndVmSocketsAreRemote) {
   }
 }
 
+TEST(Transport, PodmanInAVmNamesTheDefaultNetworksGateway) {
+  EngineFacts e;
+  e.operating_system = "fedora";
+  e.hostname = "podman-machine-default";
+  e.default_gateway = "10.88.0.1";
+  auto t = decide_transport(TransportMode::kAuto, rt(RuntimeKind::kPodman), e, kHost);
+  EXPECT_EQ(t->kind, TransportKind::kRemote);
+  EXPECT_EQ(t->dial_host, "host.containers.internal");
+  EXPECT_EQ(t->add_host, "host.containers.internal:10.88.0.1");
+  EXPECT_NE(t->reason.find("podman machine"), std::string::npos) << t->reason;
+}
+
 TEST(Transport, AnotherKernelOrHostNameIsAVm) {
   EngineFacts e = native();
   e.kernel = "6.10.14-linuxkit";
