@@ -8,45 +8,11 @@
 . "$(dirname "$0")/lib/common.sh"
 . "$(dirname "$0")/lib/moto.sh"
 . "$(dirname "$0")/lib/cx.sh"
+. "$(dirname "$0")/lib/probes.sh"
 
 require_cx
 moto_up
-probe="$CX_SOURCE_DIR/tests/probes/hostile.sh"
-[ -r "$probe" ] || fail "no probe script at $probe"
-
-host_port=$(free_port)
-socat "TCP-LISTEN:$host_port,fork,reuseaddr" SYSTEM:'echo host-service-reached' >/dev/null 2>&1 &
-host_service=$!
-on_exit "kill $host_service 2>/dev/null"
-
-# probe_in RUNTIME USER [KEY=VALUE...]: run the probe in a session of RUNTIME as USER (empty:
-# root), with the KEY=VALUE given added to the config.
-probe_in() {
-  local rt=$1 user=$2 home proj
-  shift 2
-  home=$(new_home "$user")
-  moto_write_aws_credentials "$home"
-  cx_write_config "$home/.claude-exec" RUNTIME="$rt" CX_CREDENTIALS=broker CX_NETWORK=allowlist \
-    PROBE_HOST_PORT="$host_port" "$@"
-  proj="$home/proj"
-  mkdir -p "$proj"
-  cp "$probe" "$proj/hostile.sh"
-  [ -z "$user" ] || chown -R "$user:" "$proj"
-  cd "$proj" || fail "cd $proj"
-  cx_run_capture "$user" "$home" shell -- sh /src/hostile.sh
-  cd "$TEST_TMP" || fail "cd $TEST_TMP"
-  local broken held
-  broken=$(grep '^BROKEN ' <<<"$RUN_OUT")
-  held=$(grep -c '^HELD ' <<<"$RUN_OUT")
-  [ -z "$broken" ] || fail "$rt: the sandbox did not hold:
-$broken"
-  grep -q '^probes: [0-9]* held, 0 broken$' <<<"$RUN_OUT" ||
-    fail "$rt: the probe did not finish (exit $RUN_RC): $(tail -n 5 <<<"$RUN_OUT") $RUN_ERR"
-  [ "$RUN_RC" = 0 ] || fail "$rt: the probe session exited $RUN_RC"
-  [ "$held" -ge 100 ] || fail "$rt: only $held probes ran"
-  grep -q 'denied' <<<"$RUN_ERR" || fail "$rt: the summary shows no denied egress: $RUN_ERR"
-  pass "$rt ${user:-as root} ${*:-}: $held probes held, none broken ($(grep '^cx: session' <<<"$RUN_ERR" | cut -c1-120))"
-}
+probes_host_service_start
 
 ran=0
 if [ -z "${CX_SKIP_PODMAN:-}" ] && [ "$(id -u)" = 0 ]; then

@@ -22,6 +22,27 @@ remote_docker() {
   require_docker
   require_test_user
   cx_image_ensure docker
+  # The plan, as --dry-run prints it: every command of the remote transport, no secret.
+  local home proj
+  home=$(new_home "$CX_TEST_USER")
+  moto_write_aws_credentials "$home"
+  cx_write_config "$home/.claude-exec" RUNTIME="$CX_TEST_DOCKER" CX_CREDENTIALS= CX_NETWORK= \
+    CX_TRANSPORT=remote
+  proj="$home/dryproj"
+  mkdir -p "$proj" && chown -R "$CX_TEST_USER:" "$proj" && cd "$proj" || fail "mkdir $proj"
+  cx_run_capture "$CX_TEST_USER" "$home" run --dry-run -- -p hi
+  assert_rc 0 "cx run --dry-run (remote)"
+  local want
+  for want in "# transport: remote (CX_TRANSPORT=remote" "network create --internal" \
+    "create --rm --name cx-gate-" "--read-only" "--cap-drop=ALL" "network connect bridge cx-gate-" \
+    "start cx-gate-" "--add-host=cx-gate:<gate-address>" "cp - cx-dryproj-" "start -a -i cx-dryproj-" \
+    "<proxy-port>" "network rm cx-net-"; do
+    assert_contains "$RUN_OUT" "$want" "cx run --dry-run (remote)"
+  done
+  assert_not_contains "$RUN_OUT$RUN_ERR" "$(moto_key AWS_SECRET_ACCESS_KEY)" "cx run --dry-run (remote)"
+  [ -z "$(cx_session_containers "$CX_TEST_DOCKER" "$proj" "$CX_TEST_USER")" ] || fail "a dry run started a container"
+  pass "cx run --dry-run shows the remote plan ($(grep -c '^# ' <<<"$RUN_OUT") steps described), starts nothing"
+  cd "$TEST_TMP" || fail "cd $TEST_TMP"
   broker_session_checks "$CX_TEST_DOCKER" "$CX_TEST_USER" CX_TRANSPORT=remote
   # The real Claude Code through the gate, answered by the Bedrock stand-in.
   e2e_session_checks "$CX_TEST_DOCKER" "$CX_TEST_USER" CX_TRANSPORT=remote

@@ -6,7 +6,8 @@
 # transport by itself and `cx doctor` must say so and why; then the same broker checks as on the
 # local runtimes (allowlist, metadata and loopback refused, no direct route, credentials only with
 # the token, renewal, no secret in inspect, kill -9 of cx removing the container, the gate and the
-# network within 5 s), and the real Claude Code answering through the Bedrock stand-in.
+# network within 5 s), the hostile probe suite (tests/probes/hostile.sh), and the real Claude Code
+# answering through the Bedrock stand-in.
 here=$(dirname "$0")
 . "$here/lib/common.sh"
 . "$here/lib/moto.sh"
@@ -14,6 +15,7 @@ here=$(dirname "$0")
 . "$here/lib/broker_checks.sh"
 . "$here/lib/bedrock.sh"
 . "$here/lib/e2e.sh"
+. "$here/lib/probes.sh"
 # shellcheck source=lib/vm.sh
 . "$here/lib/vm.sh"
 
@@ -21,6 +23,7 @@ require_cx
 require_cmd python3
 require_cmd jq
 moto_up
+probes_host_service_start
 
 # in_vm ENGINE RUNTIME_CMD: the checks against ENGINE's VM.
 in_vm() {
@@ -50,6 +53,9 @@ in_vm() {
   pass "$engine VM: cx doctor: $line"
 
   broker_session_checks "$rt" ""
+  # The hostile probe suite, as on the local runtimes; the VM's way to the host's loopback is one
+  # more address the agent must not reach.
+  PROBE_HOST_ADDRS=$VM_HOST_ADDR probe_in "$rt" ""
   e2e_session_checks "$rt" ""
   grep -q '"transport":"remote"' "$E2E_AUDIT" || fail "the session did not take the remote transport"
   pass "$engine VM: the real Claude Code answered through the gate (transport chosen by cx: remote)"

@@ -127,7 +127,8 @@ if [ -n "${PROBE_HOST_PORT:-}" ]; then
     reached="$reached $net.1 $net.254"
   done
   got=""
-  for ip in $reached 172.17.0.1 10.88.0.1 10.0.2.2 192.168.65.254 192.168.127.254 192.168.5.2 127.0.0.1; do
+  # shellcheck disable=SC2086
+  for ip in $reached ${PROBE_HOST_ADDRS:-} 172.17.0.1 10.88.0.1 10.0.2.2 192.168.65.254 192.168.127.254 192.168.5.2 127.0.0.1; do
     if timeout 3 socat -u "TCP:$ip:$PROBE_HOST_PORT,connect-timeout=2" - 2>/dev/null | grep -q host-service-reached; then
       got="$got $ip"
     fi
