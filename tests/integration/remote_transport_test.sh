@@ -43,6 +43,26 @@ remote_docker() {
   [ -z "$(cx_session_containers "$CX_TEST_DOCKER" "$proj" "$CX_TEST_USER")" ] || fail "a dry run started a container"
   pass "cx run --dry-run shows the remote plan ($(grep -c '^# ' <<<"$RUN_OUT") steps described), starts nothing"
   cd "$TEST_TMP" || fail "cd $TEST_TMP"
+
+  # A step of the plan fails (the copy of the secrets, after the network and the gate exist): one
+  # error line, exit 125, and nothing of the session is left.
+  mkdir -p "$TEST_TMP/bin"
+  printf '#!/bin/sh\nif [ "$1" = cp ]; then echo "injected failure of cp" >&2; exit 1; fi\nexec %s "$@"\n' \
+    "$CX_TEST_DOCKER" >"$TEST_TMP/bin/docker"
+  chmod 0755 "$TEST_TMP/bin" "$TEST_TMP/bin/docker"
+  cx_write_config "$home/.claude-exec" RUNTIME="$TEST_TMP/bin/docker" CX_CREDENTIALS= CX_NETWORK= \
+    CX_TRANSPORT=remote
+  cd "$proj" || fail "cd $proj"
+  cx_run_capture "$CX_TEST_USER" "$home" shell -- true
+  cd "$TEST_TMP" || fail "cd $TEST_TMP"
+  assert_rc 125 "cx shell with a failing cp"
+  cx_assert_one_error "cx shell with a failing cp"
+  assert_contains "$RUN_ERR" "injected failure of cp" "cx shell with a failing cp"
+  local sid
+  sid=$(basename "$(ls -t "$home"/.local/state/cx/sessions/*.jsonl | head -n 1)" .jsonl)
+  cx_assert_session_gone "$CX_TEST_DOCKER" "$sid" "$CX_TEST_USER"
+  [ -z "$(ls "$home"/.local/state/cx/sessions/*.json 2>/dev/null)" ] || fail "a session record is left"
+  pass "a failing step ($(grep '^cx: error' <<<"$RUN_ERR" | cut -c1-100)...) leaves no container, gate or network"
   broker_session_checks "$CX_TEST_DOCKER" "$CX_TEST_USER" CX_TRANSPORT=remote
   # The real Claude Code through the gate, answered by the Bedrock stand-in.
   e2e_session_checks "$CX_TEST_DOCKER" "$CX_TEST_USER" CX_TRANSPORT=remote
