@@ -12,16 +12,6 @@
 # the session runs (AWS_SESSION_DURATION=900, CX_REFRESH_MARGIN=890); no secret or token in
 # `RUNTIME inspect` (of the gate too, on the remote transport); kill -9 of cx stops and removes
 # the container (remote: the gate and the network as well) within 5 s.
-# _bk_as USER CMD...: CMD as USER (empty: as the caller), from /.
-_bk_as() {
-  local user=$1
-  shift
-  if [ -n "$user" ]; then
-    (cd / && run_as_user "$user" CONTAINERS_CONF="${CONTAINERS_CONF:-}" "$@")
-  else
-    "$@"
-  fi
-}
 
 broker_session_checks() {
   local rt=$1 user=$2
@@ -132,7 +122,7 @@ broker_session_checks() {
 
   # inspect and kill -9, on one running session.
   cx_write_config "$home/.claude-exec" RUNTIME="$rt" CX_CREDENTIALS= CX_NETWORK= "${extra[@]}"
-  local cxpid name inspect t0 gone=0 i record tokenfile secret
+  local cxpid name inspect i record tokenfile secret
   cx_env "$user" "$home" "$CX_BIN" shell -- sleep 300 >"$TEST_TMP/s.out" 2>"$TEST_TMP/s.err" </dev/null &
   cxpid=$!
   name=$(cx_wait_for_container "$rt" "$proj" "$user" 60) || fail "no container: $(cat "$TEST_TMP/s.err")"
@@ -152,13 +142,13 @@ broker_session_checks() {
     # The secrets exist only inside the container (copied in); the gate's inspect counts too.
     local gate
     for s in token proxy-secret; do
-      secrets+=("$(_bk_as "$user" "$rt" exec "$name" cat "/run/cx/$s")")
+      secrets+=("$(cx_as "$user" "$rt" exec "$name" cat "/run/cx/$s")")
       [ -n "${secrets[-1]}" ] || fail "no /run/cx/$s in the container"
     done
     [ ! -e "$tokenfile" ] || fail "the remote transport wrote the token on the host: $tokenfile"
-    gate=$(_bk_as "$user" "$rt" ps -a --filter "label=cx.session=$sid" --filter label=cx.role=gate --format '{{.Names}}')
+    gate=$(cx_as "$user" "$rt" ps -a --filter "label=cx.session=$sid" --filter label=cx.role=gate --format '{{.Names}}')
     [ -n "$gate" ] || fail "no gate container for session $sid"
-    inspect+=$(_bk_as "$user" "$rt" inspect "$gate")
+    inspect+=$(cx_as "$user" "$rt" inspect "$gate")
   else
     [ -s "$tokenfile" ] || fail "no token file at $tokenfile"
     secrets+=("$(cat "$tokenfile")")
@@ -188,18 +178,10 @@ broker_session_checks() {
   # (lifeline_test.sh covers the reaper alone, against an agent that disarms the watcher).
   if [ "$transport" = remote ]; then
     # Remote: no watcher inside; the host-side reaper is the lifeline. The agent cannot reach it.
-    t0=$EPOCHREALTIME
     kill -KILL "$realpid"
-    for ((i = 0; i < 100; i++)); do
-      if [ -z "$(cx_session_leftovers "$rt" "$sid" "$user" 2>/dev/null)" ]; then
-        gone=1
-        break
-      fi
-      sleep 0.05
-    done
     local took
-    took=$(awk -v a="$t0" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.1f", b - a }')
-    [ "$gone" = 1 ] || fail "5 s after kill -9 of cx still there: $(cx_session_leftovers "$rt" "$sid" "$user" | tr '\n' ' ')"
+    took=$(cx_until_empty 5 cx_session_leftovers "$rt" "$sid" "$user") ||
+      fail "5 s after kill -9 of cx still there: $(cx_session_leftovers "$rt" "$sid" "$user" | tr '\n' ' ')"
     pass "kill -9 of cx: the agent's container, the gate and the network were removed in ${took} s"
     wait "$cxpid" 2>/dev/null
     for ((i = 0; i < 50; i++)); do [ -e "$record" ] || break; sleep 0.1; done
@@ -211,18 +193,10 @@ broker_session_checks() {
   local reaper
   reaper=$(pgrep -P "$realpid" -x cx-reaper | head -n 1)
   [ -n "$reaper" ] || fail "cx $realpid has no cx-reaper child"
-  t0=$EPOCHREALTIME
   kill -KILL "$reaper" "$realpid"
-  for ((i = 0; i < 100; i++)); do
-    if [ -z "$(cx_session_containers "$rt" "$proj" "$user" 2>/dev/null)" ]; then
-      gone=1
-      break
-    fi
-    sleep 0.05
-  done
   local took
-  took=$(awk -v a="$t0" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.1f", b - a }')
-  [ "$gone" = 1 ] || fail "the container was still there 5 s after kill -9 of cx"
+  took=$(cx_until_empty 5 cx_session_containers "$rt" "$proj" "$user") ||
+    fail "the container was still there 5 s after kill -9 of cx"
   pass "kill -9 of cx and its reaper: the container stopped and was removed in ${took} s"
   wait "$cxpid" 2>/dev/null
   # What that cx left behind is for `cx gc`.

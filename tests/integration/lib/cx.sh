@@ -285,6 +285,33 @@ cx_assert_no_containers_left() {
   [ -z "$left" ] || fail "containers left after the session: $(echo "$left" | tr '\n' ' ')"
 }
 
+# cx_as USER CMD...: run CMD (a runtime command, say) as USER from /, with CONTAINERS_CONF; empty
+# USER: as the caller, here.
+cx_as() {
+  local user=$1
+  shift
+  if [ -n "$user" ]; then
+    (cd / && run_as_user "$user" CONTAINERS_CONF="${CONTAINERS_CONF:-}" "$@")
+  else
+    "$@"
+  fi
+}
+
+# cx_until_empty SECONDS CMD...: run CMD every 0.05 s until it prints nothing; print how long that
+# took (seconds, one decimal); return 1 if it still printed something after SECONDS.
+cx_until_empty() {
+  local limit=$1 t0=$EPOCHREALTIME i
+  shift
+  for ((i = 0; i < limit * 20; i++)); do
+    if [ -z "$("$@" 2>/dev/null)" ]; then
+      awk -v a="$t0" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.1f\n", b - a }'
+      return 0
+    fi
+    sleep 0.05
+  done
+  return 1
+}
+
 # cx_session_leftovers RUNTIME SESSION_ID [USER]: print every container (the agent's, a gate) and
 # network labelled cx.session=SESSION_ID, one per line; nothing when the session left nothing.
 cx_session_leftovers() {

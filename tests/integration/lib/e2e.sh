@@ -159,15 +159,7 @@ e2e_run() {
 }
 
 # e2e_runtime USER RUNTIME_CMD ARGS...: run the container runtime as USER (empty: the current user).
-e2e_runtime() {
-  local user=$1
-  shift
-  if [ -n "$user" ]; then
-    (cd / && run_as_user "$user" CONTAINERS_CONF="${CONTAINERS_CONF:-}" "$@")
-  else
-    "$@"
-  fi
-}
+e2e_runtime() { cx_as "$@"; }
 
 # --- checks --------------------------------------------------------------------------------------
 
