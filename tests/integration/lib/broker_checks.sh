@@ -188,6 +188,30 @@ broker_session_checks() {
     [ ! -e "$record" ] || fail "the reaper left the session record $record"
     [ ! -e "$(dirname "$tokenfile")" ] || fail "the reaper left the broker directory $(dirname "$tokenfile")"
     pass "the reaper removed the record and the broker directory"
+    # cx and its reaper both die (the OOM killer): nothing inside stops the container on this
+    # transport; `cx gc` removes the container, the gate and the network.
+    cx_env "$user" "$home" "$CX_BIN" shell -- sleep 300 >"$TEST_TMP/s2.out" 2>"$TEST_TMP/s2.err" </dev/null &
+    cxpid=$!
+    cx_wait_for_container "$rt" "$proj" "$user" 60 >/dev/null || fail "no container: $(cat "$TEST_TMP/s2.err")"
+    record=$(ls "$home"/.local/state/cx/sessions/*.json | head -n 1)
+    sid=$(basename "$record" .json)
+    realpid=$(sed -n 's/.*"pid":\([0-9]*\).*/\1/p' "$record")
+    local reaper
+    reaper=$(pgrep -P "$realpid" -x cx-reaper | head -n 1)
+    [ -n "$reaper" ] || fail "cx $realpid has no cx-reaper child"
+    for ((i = 0; i < 100; i++)); do
+      [ "$(cx_session_leftovers "$rt" "$sid" "$user" | wc -l)" -ge 3 ] && break
+      sleep 0.1
+    done
+    kill -KILL "$reaper" "$realpid"
+    wait "$cxpid" 2>/dev/null
+    sleep 1
+    [ -n "$(cx_session_leftovers "$rt" "$sid" "$user")" ] || fail "the session was gone without the reaper"
+    cx_run_capture "$user" "$home" gc
+    assert_rc 0 "cx gc"
+    assert_contains "$RUN_OUT" "removed session $sid" "cx gc output"
+    cx_assert_session_gone "$rt" "$sid" "$user"
+    pass "cx and its reaper killed: cx gc removed the container, the gate and the network"
     return 0
   fi
   local reaper
