@@ -2,7 +2,8 @@
 # How long cx takes to start and end a session, against the runtime alone:
 #   `cx shell -- true` (config, STS AssumeRole against moto, broker, container, cleanup)
 #   vs `podman run --rm IMAGE true` with the same image, without a network (what allowlist
-#   mode uses) and with the default one (what open mode uses).
+#   mode uses) and with the default one (what open mode uses); and the default modes on the
+#   remote transport (CX_TRANSPORT=remote on this podman).
 # Usage: bench/session_start.sh [RUNS]   (needs scripts/test-env.sh's environment and the
 # shared test image; prints the median and min of each, in ms)
 set -uo pipefail
@@ -42,4 +43,7 @@ for mode in "env open" "broker allowlist"; do
   cx_write_config "$home/.claude-exec" CX_CREDENTIALS="$1" CX_NETWORK="$2"
   measure "cx shell -- true ($1, $2, cached creds)" cx_env "" "$home" "$CX_BIN" shell -- true
 done
+# The remote transport forced on this local podman: network, gate, create, cp, start -a.
+cx_write_config "$home/.claude-exec" CX_TRANSPORT=remote
+measure "cx shell -- true (broker, allowlist, remote transport)" cx_env "" "$home" "$CX_BIN" shell -- true
 measure "cx version" "$CX_BIN" version

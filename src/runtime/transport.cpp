@@ -236,6 +236,21 @@ Status parse_engine_info(const Runtime& rt, const std::string& out, EngineFacts&
   return Ok{};
 }
 
+std::vector<std::string> podman_connections_argv(const Runtime& rt) {
+  return {rt.path, "system", "connection", "list", "--format", "{{.Default}} {{.URI}}"};
+}
+
+bool podman_has_default_connection(const std::string& out) {
+  size_t pos = 0;
+  while (pos < out.size()) {
+    size_t end = out.find('\n', pos);
+    if (end == std::string::npos) end = out.size();
+    if (out.compare(pos, 5, "true ") == 0) return true;
+    pos = end + 1;
+  }
+  return false;
+}
+
 std::vector<std::string> gateway_argv(const Runtime& rt) {
   const std::string net = default_network_name(rt);
   if (rt.kind == RuntimeKind::kPodman)
@@ -282,6 +297,21 @@ Result<EngineFacts> query_engine(const Runtime& rt, config::TransportMode mode,
                                  const EnvLookup& env) {
   EngineFacts facts;
   read_endpoint(rt, env, facts);
+  // podman without CONTAINER_HOST and without a default system connection
+  // (which podman machine registers) runs its containers itself, on this
+  // kernel: its own answer, in 30 ms instead of `podman info`'s 300.
+  if (rt.kind == RuntimeKind::kPodman && mode == config::TransportMode::kAuto &&
+      facts.endpoint.empty() && rt.path.find("podman-remote") == std::string::npos) {
+    auto conns = proc::capture(
+        {.argv = podman_connections_argv(rt), .timeout = std::chrono::seconds(30)});
+    if (conns && conns->exit_code == 0 && !podman_has_default_connection(conns->out)) {
+      const HostFacts host = this_host();
+      facts.hostname = host.hostname;
+      facts.kernel = host.kernel;
+      facts.operating_system = "podman without a remote connection";
+      return facts;
+    }
+  }
   auto info = proc::capture({.argv = engine_info_argv(rt), .timeout = std::chrono::seconds(30)});
   if (!info) return info.error();
   if (info->exit_code != 0) {

@@ -85,6 +85,12 @@ void read_endpoint(const Runtime& rt, const EnvLookup& env, EngineFacts& facts);
 std::vector<std::string> engine_info_argv(const Runtime& rt);
 Status parse_engine_info(const Runtime& rt, const std::string& out, EngineFacts& facts);
 
+// `podman system connection list` printing `DEFAULT URI` lines, and whether
+// one is the default (then podman is a remote client: podman machine, or a
+// connection the user added).
+std::vector<std::string> podman_connections_argv(const Runtime& rt);
+bool podman_has_default_connection(const std::string& out);
+
 // `RUNTIME network inspect DEFAULT` printing the default network's subnets
 // and gateways, and its parser (the gateway, or the first address of the
 // first IPv4 subnet when the engine names no gateway, as docker's bridge).

@@ -175,6 +175,13 @@ TEST(Transport, ParsesTheEnginesAnswers) {
   EXPECT_FALSE(parse_engine_info(rt(RuntimeKind::kPodman), "a\tb\tc\n", e).ok());
 }
 
+TEST(Transport, PodmansDefaultConnection) {
+  EXPECT_FALSE(podman_has_default_connection(""));
+  EXPECT_FALSE(podman_has_default_connection("false ssh://core@127.0.0.1:50111/run/podman.sock\n"));
+  EXPECT_TRUE(podman_has_default_connection(
+      "false ssh://a/run/p.sock\ntrue ssh://core@127.0.0.1:50111/run/user/501/podman/podman.sock\n"));
+}
+
 TEST(Transport, ParsesTheGateway) {
   EXPECT_EQ(*parse_gateway("10.88.0.0/16 10.88.0.1\n"), "10.88.0.1");
   // docker's default bridge names no gateway: the subnet's first address.
