@@ -368,12 +368,13 @@ int cmd_session(const Invocation& inv) {
     std::printf("%s", render_plan(plan).c_str());
     return 0;
   }
-  // Checked now, before anything is started; the broker's ports come later.
+  // Checked now, before anything is started (and its names used from here
+  // on); the broker's ports come later.
   pin.proxy_port = pin.credentials_port = "1";
-  (void)unwrap(plan_session(pin), kStart);
+  const SessionPlan draft = unwrap(plan_session(pin), kStart);
 
   // The audit log and the record `cx ps` reads.
-  const std::string container = runtime::container_name(project, pin.random);
+  const std::string& container = draft.container;
   const std::string state = sessions_dir(env);
   unwrap(ensure_private_dir(state, "sessions directory"), kStart);
   auto log = unwrap(broker::AuditLog::open(state + "/" + id + ".jsonl", clock), kStart);
@@ -390,10 +391,8 @@ int cmd_session(const Invocation& inv) {
   log->credentials_issued(creds);
   SessionRecord record{id,      ::getpid(), clock.now(), project,         s.aws_iam_role,
                        rt.path, container,  broker_path, creds.expiration};
-  if (remote) {
-    record.gate = gate_name(id);
-    record.network = network_name(id);
-  }
+  record.gate = draft.gate;
+  record.network = draft.network;
   RecordGuard record_guard{state, id, true};
   unwrap(reaper->remove_on_exit(record_path(state, id)), kStart);
   if (auto st = write_record(state, record); !st)

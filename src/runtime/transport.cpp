@@ -28,6 +28,12 @@ bool starts_with(const std::string& s, std::string_view prefix) {
   return s.compare(0, prefix.size(), prefix) == 0;
 }
 
+// The client's endpoint is not a unix socket on this host (tcp://, ssh://,
+// npipe://): the engine is elsewhere, whatever it answers.
+bool remote_endpoint(const EngineFacts& e) {
+  return !e.endpoint.empty() && !starts_with(e.endpoint, "unix://") && e.endpoint[0] != '/';
+}
+
 // The socket of a desktop VM's engine, by the paths those products use
 // (Docker Desktop ~/.docker/desktop/ and ~/.docker/run/, Colima ~/.colima/,
 // Lima ~/.lima/, OrbStack ~/.orbstack/, Rancher Desktop ~/.rd/, podman
@@ -86,9 +92,7 @@ std::string_view to_string(TransportKind kind) {
 }
 
 bool engine_is_this_host(const EngineFacts& engine, const HostFacts& host) {
-  if (!engine.endpoint.empty() && !starts_with(engine.endpoint, "unix://") &&
-      engine.endpoint[0] != '/')
-    return false;
+  if (remote_endpoint(engine)) return false;
   if (vm_socket(engine.endpoint) || vm_product(engine)) return false;
   return engine.hostname == host.hostname && engine.kernel == host.kernel;
 }
@@ -107,7 +111,7 @@ Result<Transport> decide_transport(config::TransportMode mode, const Runtime& rt
   }
 
   std::string why;
-  if (!e.endpoint.empty() && !starts_with(e.endpoint, "unix://") && e.endpoint[0] != '/') {
+  if (remote_endpoint(e)) {
     why = e.endpoint_source + " is " + e.endpoint.substr(0, e.endpoint.find("://") + 3) +
           "...: the engine is on another machine or in a VM";
   } else if (auto socket = vm_socket(e.endpoint)) {
