@@ -79,14 +79,4 @@ remote_podman() {
   pass "podman: the real Claude Code answered through the remote transport"
 }
 
-ran=0 failed=0
-for part in remote_docker remote_podman; do
-  subtest "$part"
-  case $? in
-    0) ran=1 ;;
-    77) echo "note: $part skipped (reason above)" ;;
-    *) failed=1 ;;
-  esac
-done
-[ "$failed" = 0 ] || exit 1
-[ "$ran" = 1 ] || skip "neither docker nor podman could run the remote transport"
+subtests_each "neither docker nor podman could run the remote transport" remote_docker remote_podman

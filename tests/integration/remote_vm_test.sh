@@ -61,15 +61,4 @@ in_vm() {
   pass "$engine VM: the real Claude Code answered through the gate (transport chosen by cx: remote)"
 }
 
-ran=0 failed=0
-for part in "docker ${CX_TEST_DOCKER:-docker}" "podman podman"; do
-  # shellcheck disable=SC2086
-  subtest in_vm $part
-  case $? in
-    0) ran=1 ;;
-    77) echo "note: the ${part%% *} VM part skipped (reason above)" ;;
-    *) failed=1 ;;
-  esac
-done
-[ "$failed" = 0 ] || exit 1
-[ "$ran" = 1 ] || skip "no simulated VM could run"
+subtests_each "no simulated VM could run" "in_vm docker ${CX_TEST_DOCKER:-docker}" "in_vm podman podman"

@@ -66,6 +66,25 @@ subtest() {
   )
 }
 
+# subtests_each REASON PART...: run each PART (a function and its arguments, split on spaces) as a
+# subtest; the test fails if one failed, and skips with REASON if every one skipped (each skip
+# prints its own reason).
+subtests_each() {
+  local reason=$1 part ran=0 failed=0
+  shift
+  for part in "$@"; do
+    # shellcheck disable=SC2086
+    subtest $part
+    case $? in
+      0) ran=1 ;;
+      77) echo "note: ${part%% *} skipped (reason above)" ;;
+      *) failed=1 ;;
+    esac
+  done
+  [ "$failed" = 0 ] || exit 1
+  [ "$ran" = 1 ] || skip "$reason"
+}
+
 # --- outcomes --------------------------------------------------------------
 
 # skip REASON...: print "SKIP: REASON" and end the test as skipped (exit 77).
