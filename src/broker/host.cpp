@@ -7,6 +7,8 @@
 #include <cstdlib>
 #include <memory>
 
+#include "util/dynamic_library.h"
+
 namespace cx::broker {
 namespace {
 
@@ -72,13 +74,36 @@ Result<Host> ipv6_host(std::string_view inner) {
 // IDNA2008 with the UTS #46 non-transitional mapping (what curl and the
 // WHATWG URL standard use): lower-cases, maps full-width forms, converts
 // U-labels to A-labels and rejects invalid A-labels (`xn--zz`).
+// libidn2, loaded on first use (util/dynamic_library.h).
+struct Idn2Api {
+  int (*to_ascii_8z)(const char*, char**, int);
+  const char* (*str_error)(int);
+};
+
+const Result<Idn2Api>& idn2_api() {
+  static const Result<Idn2Api> api = []() -> Result<Idn2Api> {
+    auto lib = open_library({"libidn2.so.0", "libidn2.0.dylib", "libidn2.so"},
+                            "libidn2, which cx needs for host names",
+                            "install it (Debian and Ubuntu: apt-get install libidn2-0)");
+    if (!lib) return lib.error();
+    Idn2Api a{};
+    if (!bind_symbol(*lib, "idn2_to_ascii_8z", a.to_ascii_8z) ||
+        !bind_symbol(*lib, "idn2_strerror", a.str_error))
+      return make_error("the libidn2 found lacks idn2_to_ascii_8z", "install libidn2 2.0 or newer");
+    return a;
+  }();
+  return api;
+}
+
 Result<std::string> to_a_labels(const std::string& name) {
+  const Result<Idn2Api>& api = idn2_api();
+  if (!api) return api.error();
   char* out = nullptr;
-  const int rc = idn2_to_ascii_8z(name.c_str(), &out, IDN2_NONTRANSITIONAL | IDN2_NFC_INPUT);
+  const int rc = api->to_ascii_8z(name.c_str(), &out, IDN2_NONTRANSITIONAL | IDN2_NFC_INPUT);
   std::unique_ptr<char, decltype(&free)> owned(out, &free);
   if (rc != IDN2_OK || out == nullptr) {
     return make_error(std::string("host is not a valid internationalised name (") +
-                      idn2_strerror(rc) + ")");
+                      api->str_error(rc) + ")");
   }
   return std::string(out);
 }

@@ -6,24 +6,50 @@
 #include <sstream>
 
 #include "broker/host.h"
+#include "util/dynamic_library.h"
 
 namespace cx::broker {
 namespace {
 
 constexpr size_t kMaxListBytes = 16 * 1024 * 1024;
 
+// libpsl, loaded on first use (util/dynamic_library.h); null members when
+// it could not be loaded, which callers see as "no list".
+struct PslApi {
+  const psl_ctx_t* (*builtin)();
+  psl_ctx_t* (*latest)(const char*);
+  int (*is_public_suffix2)(const psl_ctx_t*, const char*, int);
+  const char* (*builtin_filename)();
+};
+
+const PslApi& psl_api() {
+  static const PslApi api = [] {
+    PslApi a{};
+    auto lib = open_library({"libpsl.so.5", "libpsl.5.dylib", "libpsl.so"}, "libpsl", "");
+    if (!lib || !bind_symbol(*lib, "psl_builtin", a.builtin) ||
+        !bind_symbol(*lib, "psl_latest", a.latest) ||
+        !bind_symbol(*lib, "psl_is_public_suffix2", a.is_public_suffix2) ||
+        !bind_symbol(*lib, "psl_builtin_filename", a.builtin_filename))
+      return PslApi{};
+    return a;
+  }();
+  return api;
+}
+
 // libpsl's built-in list, or the newest one it can load when it was built
-// without one; null when there is none at all.
+// without one; null when there is none at all (or no libpsl).
 const psl_ctx_t* psl() {
-  static const psl_ctx_t* ctx = [] {
-    const psl_ctx_t* builtin = psl_builtin();
-    return builtin != nullptr ? builtin : psl_latest(nullptr);
+  static const psl_ctx_t* ctx = []() -> const psl_ctx_t* {
+    const PslApi& api = psl_api();
+    if (api.builtin == nullptr) return nullptr;
+    const psl_ctx_t* builtin = api.builtin();
+    return builtin != nullptr ? builtin : api.latest(nullptr);
   }();
   return ctx;
 }
 
 bool is_suffix(const psl_ctx_t* ctx, const std::string& name, int type) {
-  return psl_is_public_suffix2(ctx, name.c_str(), type | PSL_TYPE_NO_STAR_RULE) != 0;
+  return psl_api().is_public_suffix2(ctx, name.c_str(), type | PSL_TYPE_NO_STAR_RULE) != 0;
 }
 
 bool strictly_under(std::string_view name, std::string_view parent) {
@@ -32,7 +58,8 @@ bool strictly_under(std::string_view name, std::string_view parent) {
 }
 
 Result<SuffixRules> read_system_rules() {
-  const char* built_from = psl_builtin_filename();
+  const char* built_from =
+      psl_api().builtin_filename != nullptr ? psl_api().builtin_filename() : nullptr;
   const std::string path = built_from != nullptr && *built_from != '\0'
                                ? built_from
                                : "/usr/share/publicsuffix/public_suffix_list.dat";
@@ -54,7 +81,9 @@ Result<SuffixRules> read_system_rules() {
 
 Result<std::optional<SuffixSection>> public_suffix_section(std::string_view name) {
   const psl_ctx_t* ctx = psl();
-  if (ctx == nullptr) return make_error("libpsl has no public suffix list");
+  if (ctx == nullptr)
+    return make_error("libpsl could not be loaded or has no public suffix list",
+                      "install libpsl5 (Debian and Ubuntu: apt-get install libpsl5)");
   const std::string n(name);
   if (is_suffix(ctx, n, PSL_TYPE_ICANN)) return std::optional(SuffixSection::icann);
   if (is_suffix(ctx, n, PSL_TYPE_PRIVATE)) return std::optional(SuffixSection::private_domains);

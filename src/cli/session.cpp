@@ -6,6 +6,7 @@
 // started, and everything the session made is undone on every exit path by
 // the destructors of the objects below (broker, vendor, temp dir, record).
 #include <arpa/inet.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -510,7 +511,12 @@ int cmd_session(const Invocation& inv) {
 
   auto elapsed =
       std::chrono::duration_cast<std::chrono::seconds>(std::chrono::steady_clock::now() - t0);
-  log->write("session_end", {{"exit_status", code}, {"duration_s", elapsed.count()}});
+  // cx's own peak memory (not its children's: the runtime's client is theirs).
+  rusage ru{};
+  ::getrusage(RUSAGE_SELF, &ru);
+  log->write("session_end", {{"exit_status", code},
+                             {"duration_s", elapsed.count()},
+                             {"max_rss_kb", static_cast<long long>(ru.ru_maxrss)}});
   std::fprintf(stderr, "cx: %s%s\n", log->summary(elapsed).c_str(), tripwire_summary.c_str());
   (void)reaper->forget("audit");
   return code;

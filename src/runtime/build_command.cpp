@@ -78,11 +78,13 @@ Status write_build_context(const std::string& dir,
   return Ok{};
 }
 
-std::string image_recipe() {
-  std::string both(embedded::containerfile);
-  both += '\0';
-  both += embedded::entrypoint;
-  return sha256_hex(both).substr(0, 16);
+// Computed when cx is built (CMakeLists.txt, with the same formula as
+// image_recipe_of, which a unit test checks), so that `cx version` needs no
+// hashing at run time.
+std::string image_recipe() { return CX_IMAGE_RECIPE; }
+
+std::string image_recipe_of(std::string_view containerfile, std::string_view entrypoint) {
+  return sha256_hex(sha256_hex(containerfile) + "\n" + sha256_hex(entrypoint)).substr(0, 16);
 }
 
 std::vector<std::string> build_argv(const Runtime& rt, const BuildSpec& spec) {
@@ -91,7 +93,11 @@ std::vector<std::string> build_argv(const Runtime& rt, const BuildSpec& spec) {
                                 "-f",          spec.context_dir + "/Containerfile",
                                 "--build-arg", "BASE_IMAGE=" + spec.base_image,
                                 "--build-arg", "CLAUDE_CODE_VERSION=" + spec.claude_version};
-  if (!spec.recipe.empty()) argv.insert(argv.end(), {"--build-arg", "CX_IMAGE_RECIPE=" + spec.recipe});
+  // A label given to the build, not a LABEL with a build arg in the
+  // Containerfile: podman's layer cache does not see a changed build arg in
+  // a LABEL step, and would keep the previous recipe's label.
+  if (!spec.recipe.empty())
+    argv.insert(argv.end(), {"--label", std::string(kRecipeLabel) + "=" + spec.recipe});
   if (spec.no_cache) argv.push_back("--no-cache");
   switch (rt.kind) {
     case RuntimeKind::kPodman:

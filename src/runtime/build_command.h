@@ -4,6 +4,7 @@
 
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "runtime/runtime.h"
@@ -40,6 +41,9 @@ struct BuildSpec {
 // one expects inside the container (sockets, ports, paths).
 inline constexpr const char* kRecipeLabel = "cx.image-recipe";
 std::string image_recipe();
+// The recipe formula: the first 16 hex digits of SHA-256 over the hex
+// SHA-256 of each file, joined by a newline.
+std::string image_recipe_of(std::string_view containerfile, std::string_view entrypoint);
 
 // Fills `dir` (an existing private directory) with Containerfile,
 // entrypoint.sh (0755) and extra-ca/, which holds the certificates of

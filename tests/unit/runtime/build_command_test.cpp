@@ -161,18 +161,20 @@ TEST(BuildArgv, RecipeBecomesABuildArg) {
   s.recipe = image_recipe();
   const Runtime podman{"/usr/bin/podman", RuntimeKind::kPodman, false, false};
   Argv a = build_argv(podman, s);
-  auto it = std::find(a.begin(), a.end(), "CX_IMAGE_RECIPE=" + s.recipe);
+  auto it = std::find(a.begin(), a.end(), std::string(kRecipeLabel) + "=" + s.recipe);
   ASSERT_NE(it, a.end());
-  EXPECT_EQ(*(it - 1), "--build-arg");
+  EXPECT_EQ(*(it - 1), "--label");
 }
 
-TEST(ImageRecipe, IsAStableDigestThatTheContainerfileLabels) {
+TEST(ImageRecipe, IsAStableDigestGivenToTheBuildAsALabel) {
   const std::string r = image_recipe();
   EXPECT_EQ(r.size(), 16u);
   EXPECT_EQ(r.find_first_not_of("0123456789abcdef"), std::string::npos) << r;
   EXPECT_EQ(r, image_recipe());
-  EXPECT_NE(std::string(embedded::containerfile).find(std::string("LABEL ") + kRecipeLabel +
-                                                      "=\"${CX_IMAGE_RECIPE}\""),
+  // The constant CMake computed is the formula over the files cx embeds.
+  EXPECT_EQ(r, image_recipe_of(embedded::containerfile, embedded::entrypoint));
+  EXPECT_NE(image_recipe_of(embedded::containerfile, "x"), r);
+  EXPECT_EQ(std::string(embedded::containerfile).find(std::string("LABEL ") + kRecipeLabel),
             std::string::npos);
 }
 
