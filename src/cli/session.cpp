@@ -294,7 +294,8 @@ int cmd_session(const Invocation& inv) {
     broker_dir.emplace(unwrap(TempDir::create("cx-" + id + "-", broker_base(env)), kStart));
     broker_path = broker_dir->path();
     unwrap(reaper->remove_on_exit(broker_path), kStart);
-    unwrap(write_private_file(broker_path + "/seccomp.json", runtime::seccomp_profile_json()),
+    unwrap(write_private_file(broker_path + "/seccomp.json", runtime::seccomp_profile_json(),
+                              /*durable=*/false),
            kStart);
   }
 
@@ -407,7 +408,8 @@ int cmd_session(const Invocation& inv) {
   if (remote) {
     proxy_secret = unwrap(broker::generate_token(), kStart);
   } else {
-    unwrap(write_private_file(broker_path + "/" + runtime::kTokenFile, token), kStart);
+    unwrap(write_private_file(broker_path + "/" + runtime::kTokenFile, token, /*durable=*/false),
+           kStart);
   }
 
   std::unique_ptr<broker::CredentialVendor> vendor;

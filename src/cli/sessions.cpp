@@ -42,7 +42,8 @@ Status write_record(const std::string& dir, const SessionRecord& r) {
             {"gate", r.gate},
             {"network", r.network}};
   if (r.expiration) j["expiration"] = format_iso8601(*r.expiration);
-  return write_private_file(record_path(dir, r.id), j.dump() + "\n");
+  // Lives as long as the session: no flush to disk (util/private_fs.h).
+  return write_private_file(record_path(dir, r.id), j.dump() + "\n", /*durable=*/false);
 }
 
 void remove_record(const std::string& dir, const std::string& id) {

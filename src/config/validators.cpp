@@ -3,7 +3,6 @@
 
 #include <algorithm>
 #include <charconv>
-#include <regex>
 #include <vector>
 
 namespace cx::config {
@@ -77,6 +76,45 @@ Status check_image_tag(std::string_view value) {
   return Ok{};
 }
 
+namespace {
+
+// "-" followed by one or more of a-z, repeated; `s` is consumed up to the
+// first character that does not fit. Returns how many groups were read.
+size_t dash_words(std::string_view& s) {
+  size_t groups = 0;
+  while (s.size() >= 2 && s[0] == '-' && s[1] >= 'a' && s[1] <= 'z') {
+    size_t i = 1;
+    while (i < s.size() && s[i] >= 'a' && s[i] <= 'z') ++i;
+    s.remove_prefix(i);
+    ++groups;
+  }
+  return groups;
+}
+
+// aws(-[a-z]+)*: aws, aws-cn, aws-us-gov, aws-iso-b, ...
+bool is_partition(std::string_view s) {
+  if (!s.starts_with("aws")) return false;
+  s.remove_prefix(3);
+  dash_words(s);
+  return s.empty();
+}
+
+}  // namespace
+
+// [a-z]{2}(-[a-z]+)+-[0-9]{1,2}: us-east-1, eu-central-2, us-gov-west-1, ...
+// (no std::regex: compiling one cost every cx run more than the rest of the
+// config's checks together).
+static bool is_region_name(std::string_view s) {
+  if (s.size() < 2 || s[0] < 'a' || s[0] > 'z' || s[1] < 'a' || s[1] > 'z') return false;
+  s.remove_prefix(2);
+  if (dash_words(s) == 0) return false;
+  // dash_words stopped at "-DIGITS" (or at the end, or at something else).
+  if (s.size() < 2 || s.size() > 3 || s[0] != '-') return false;
+  for (char c : s.substr(1))
+    if (c < '0' || c > '9') return false;
+  return true;
+}
+
 Status check_role_arn(std::string_view value) {
   // arn:PARTITION:SERVICE:REGION:ACCOUNT:RESOURCE (the resource may hold ':').
   std::vector<std::string_view> parts;
@@ -89,8 +127,7 @@ Status check_role_arn(std::string_view value) {
   }
   if (parts.size() < 5 || parts[0] != "arn") return arn_error("is not an ARN");
   const std::string_view resource = value.substr(start);
-  static const std::regex partition(R"(aws(-[a-z]+)*)");
-  if (!std::regex_match(parts[1].begin(), parts[1].end(), partition)) {
+  if (!is_partition(parts[1])) {
     return arn_error("has an unknown partition `" + std::string(parts[1]) + "`");
   }
   if (parts[2] == "sts" && resource.starts_with("assumed-role/")) {
@@ -126,8 +163,7 @@ Status check_role_arn(std::string_view value) {
 }
 
 Status check_region(std::string_view value) {
-  static const std::regex region(R"([a-z]{2}(-[a-z]+)+-[0-9]{1,2})");
-  if (std::regex_match(value.begin(), value.end(), region)) return Ok{};
+  if (is_region_name(value)) return Ok{};
   return make_error("AWS_REGION `" + std::string(value) + "` is not a region name",
                     "e.g. AWS_REGION=us-east-1, or remove the line to use the profile's region");
 }

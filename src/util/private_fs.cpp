@@ -44,13 +44,13 @@ bool write_all(int fd, const std::string& data) {
   return true;
 }
 
-Status write_private_file(const std::string& path, const std::string& content) {
+Status write_private_file(const std::string& path, const std::string& content, bool durable) {
   auto slash = path.rfind('/');
   std::string dir = slash == std::string::npos ? "." : path.substr(0, slash);
   std::string tmp = dir + "/.cx-tmp.XXXXXX";
   int fd = ::mkostemp(tmp.data(), O_CLOEXEC);  // mode 0600
   if (fd < 0) return make_error("cannot write to " + dir + ": " + errno_text());
-  bool ok = ::fchmod(fd, 0600) == 0 && write_all(fd, content) && ::fsync(fd) == 0;
+  bool ok = ::fchmod(fd, 0600) == 0 && write_all(fd, content) && (!durable || ::fsync(fd) == 0);
   std::string why = ok ? "" : errno_text();
   if (::close(fd) != 0 && ok) ok = false, why = errno_text();
   if (ok && ::rename(tmp.c_str(), path.c_str()) != 0) ok = false, why = errno_text();

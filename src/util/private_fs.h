@@ -25,9 +25,13 @@ bool private_to_us(const struct stat& st);
 Status ensure_private_dir(const std::string& path, const std::string& what);
 
 // Writes `content` to `path` atomically: a 0600 temporary file in the same
-// directory, fsync, rename over `path` (never a half-written file; a symlink
-// at `path` is replaced, not followed).
-Status write_private_file(const std::string& path, const std::string& content);
+// directory, fsync (unless `durable` is false), rename over `path` (never a
+// half-written file; a symlink at `path` is replaced, not followed). Files
+// that live only as long as the session (its record, its broker directory)
+// need no fsync: after a crash they are stale anyway, and the disk flush
+// was the largest single cost of a session's start.
+Status write_private_file(const std::string& path, const std::string& content,
+                          bool durable = true);
 
 // Writes all of `data` to `fd`, retrying on EINTR.
 bool write_all(int fd, const std::string& data);

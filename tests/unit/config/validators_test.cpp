@@ -75,6 +75,9 @@ TEST(Validators, RoleArnsRefused) {
       {"ARN:aws:iam::123456789012:role/x", "is not an ARN"},
       {"arn:azure:iam::123456789012:role/x", "unknown partition `azure`"},
       {"arn::iam::123456789012:role/x", "unknown partition"},
+      {"arn:awsx:iam::123456789012:role/x", "unknown partition"},
+      {"arn:aws-:iam::123456789012:role/x", "unknown partition"},
+      {"arn:aws-CN:iam::123456789012:role/x", "unknown partition"},
       {"arn:aws:s3::123456789012:role/x", "is not an IAM ARN"},
       {"arn:aws:sts::123456789012:assumed-role/x/session", "assumed-role session ARN"},
       {"arn:aws:iam:us-east-1:123456789012:role/x", "must not name a region"},
@@ -102,11 +105,12 @@ TEST(Validators, RoleArnsRefused) {
 
 TEST(Validators, Regions) {
   for (const char* r : {"us-east-1", "eu-central-2", "ap-southeast-3", "us-gov-west-1",
-                        "cn-north-1", "us-iso-east-1", "us-isob-east-1", "il-central-1"}) {
+                        "cn-north-1", "us-iso-east-1", "us-isob-east-1", "il-central-1", "eu-central-12"}) {
     EXPECT_TRUE(check_region(r).ok()) << r;
   }
   for (const char* r : {"", "us-east", "US-EAST-1", "useast1", "us-east-1a", "us east 1",
-                        "us-east-123", "u-east-1"}) {
+                        "us-east-123", "u-east-1", "us-east-", "us--east-1", "us-east-1-",
+                        "us-1", "us-east-x1", "us-e4st-1"}) {
     EXPECT_THAT(message(check_region(r)), HasSubstr("is not a region name")) << r;
   }
 }
