@@ -91,6 +91,15 @@ Status parse_engine_info(const Runtime& rt, const std::string& out, EngineFacts&
 std::vector<std::string> podman_connections_argv(const Runtime& rt);
 bool podman_has_default_connection(const std::string& out);
 
+// Whether podman's own files could name a remote connection, read without
+// running podman (which costs a session ~30 ms): CONTAINER_CONNECTION, an
+// `active_service` or `[engine.service_destinations]` in any containers.conf
+// podman reads (CONTAINERS_CONF, CONTAINERS_CONF_OVERRIDE, /usr/share,
+// /etc and the user's containers/, with their .d/ directories), or a
+// podman-connections.json (podman 5). Returns where it saw one (then podman
+// is asked), or nullopt: podman runs its containers on this host.
+std::optional<std::string> podman_connection_config(const EnvLookup& env);
+
 // `RUNTIME network inspect DEFAULT` printing the default network's subnets
 // and gateways, and its parser (the gateway, or the first address of the
 // first IPv4 subnet when the engine names no gateway, as docker's bridge).

@@ -4,6 +4,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <map>
 
 #include "util/digest.h"
 
@@ -225,6 +226,48 @@ TEST(Transport, ReadsTheEndpoint) {
   read_endpoint(rt(RuntimeKind::kDocker), env_from_map({{"DOCKER_CONFIG", dir.string()}}), b);
   EXPECT_TRUE(b.endpoint.empty());
   std::filesystem::remove_all(dir);
+}
+
+// podman's connections, from its files: the user's containers.conf (and
+// its .d/), CONTAINERS_CONF, podman 5's podman-connections.json, and
+// CONTAINER_CONNECTION.
+TEST(Transport, PodmanConnectionsFromItsFiles) {
+  const auto home = std::filesystem::temp_directory_path() / ("cx-pc-" + std::to_string(::getpid()));
+  const auto conf = home / ".config/containers";
+  std::filesystem::create_directories(conf / "containers.conf.d");
+  const auto env = [&](std::map<std::string, std::string, std::less<>> extra = {}) {
+    extra.emplace("HOME", home.string());
+    return env_from_map(extra);
+  };
+  // This machine's own /etc and /usr/share files are read too: the
+  // "nothing configured" answers hold only where they name no connection.
+  const bool system_clean = !podman_connection_config(env());
+  if (system_clean) {
+    std::ofstream(conf / "containers.conf")
+        << "[engine]\nruntime = \"runc\"\n# active_service = \"x\"\n  #[engine.service_destinations.x]\n"
+           "active_services_note = 1\n";
+    EXPECT_EQ(podman_connection_config(env()), std::nullopt);
+  }
+  std::ofstream(conf / "containers.conf.d/50-machine.conf")
+      << "[engine]\nactive_service = \"podman-machine-default\"\n";
+  EXPECT_EQ(podman_connection_config(env()), (conf / "containers.conf.d/50-machine.conf").string());
+  std::filesystem::remove(conf / "containers.conf.d/50-machine.conf");
+
+  std::ofstream(home / "other.conf")
+      << "[engine.service_destinations.box]\nuri = \"ssh://me@box/run/podman/podman.sock\"\n";
+  EXPECT_EQ(podman_connection_config(env({{"CONTAINERS_CONF", (home / "other.conf").string()}})),
+            (home / "other.conf").string());
+  EXPECT_EQ(podman_connection_config(env({{"CONTAINER_CONNECTION", "box"}})), "CONTAINER_CONNECTION");
+
+  std::ofstream(conf / "podman-connections.json")
+      << R"({"Connection":{"Default":"m","Connections":{"m":{"URI":"ssh://core@127.0.0.1:5555"}}}})";
+  EXPECT_EQ(podman_connection_config(env()), (conf / "podman-connections.json").string());
+  // XDG_CONFIG_HOME moves the user's directory.
+  if (system_clean) {
+    EXPECT_EQ(podman_connection_config(env({{"XDG_CONFIG_HOME", (home / "xdg").string()}})),
+              std::nullopt);
+  }
+  std::filesystem::remove_all(home);
 }
 
 }  // namespace
