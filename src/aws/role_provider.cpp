@@ -193,11 +193,24 @@ Result<AssumedRole> assume_agent_role(const SourceCredentials& source, const Rol
   return sts->assume_role(source.creds, p, identity_of(chain));
 }
 
+namespace {
+std::string agent_cache_key(const profile::CredentialChain& chain, const RoleRequest& req) {
+  return role_cache_key(chain.profile, req.role_arn, req.policy, req.duration_seconds,
+                        req.external_id, req.session_name);
+}
+}  // namespace
+
+std::optional<Credentials> cached_agent_role_credentials(const profile::CredentialChain& chain,
+                                                         const RoleRequest& req,
+                                                         ProviderContext& ctx) {
+  if (!ctx.cache) return std::nullopt;
+  return ctx.cache->load(agent_cache_key(chain, req), ctx.cache_margin);
+}
+
 Result<Credentials> agent_role_credentials(const profile::CredentialChain& chain,
                                            const RoleRequest& req, ProviderContext& ctx,
                                            bool use_cached) {
-  const std::string key = role_cache_key(chain.profile, req.role_arn, req.policy,
-                                         req.duration_seconds, req.external_id, req.session_name);
+  const std::string key = agent_cache_key(chain, req);
   if (ctx.cache && use_cached) {
     if (auto cached = ctx.cache->load(key, ctx.cache_margin)) return *cached;
   }

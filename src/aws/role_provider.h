@@ -78,4 +78,10 @@ Result<Credentials> agent_role_credentials(const profile::CredentialChain& chain
                                            const RoleRequest& req, ProviderContext& ctx,
                                            bool use_cached = true);
 
+// Only the cached result, if there is one that agent_role_credentials would
+// take: a session that has it asks nothing of STS or the user.
+std::optional<Credentials> cached_agent_role_credentials(const profile::CredentialChain& chain,
+                                                         const RoleRequest& req,
+                                                         ProviderContext& ctx);
+
 }  // namespace cx::aws

@@ -44,12 +44,15 @@ Result<std::vector<std::string>> check_allow_hosts(const config::Settings& s) {
 }
 
 
+Fatal missing_image(const runtime::Runtime& rt, const std::string& tag, int exit_code) {
+  return Fatal("image " + tag + " not found in " + std::string(config::to_string(rt.kind)),
+               exit_code, "build it: cx build");
+}
+
 void require_image(const runtime::Runtime& rt, const std::string& tag, int exit_code) {
   auto r = proc::capture({.argv = runtime::image_exists_argv(rt, tag)});
   if (!r) throw Fatal(r.error(), exit_code);
-  if (r->exit_code != 0)
-    throw Fatal("image " + tag + " not found in " + std::string(config::to_string(rt.kind)),
-                exit_code, "build it: cx build");
+  if (r->exit_code != 0) throw missing_image(rt, tag, exit_code);
 }
 
 }  // namespace cx::cli

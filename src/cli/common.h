@@ -8,6 +8,7 @@
 
 #include "broker/allowlist.h"
 #include "config/settings.h"
+#include "util/fatal.h"
 #include "runtime/runtime.h"
 
 namespace cx::cli {
@@ -32,5 +33,7 @@ std::optional<Error> root_refusal(const runtime::Runtime& rt, const config::Sett
 
 // Fails unless `tag` exists in the runtime's local image store.
 void require_image(const runtime::Runtime& rt, const std::string& tag, int exit_code);
+// The error require_image throws for a missing image.
+Fatal missing_image(const runtime::Runtime& rt, const std::string& tag, int exit_code);
 
 }  // namespace cx::cli

@@ -74,6 +74,10 @@ AgentCredentialSource::AgentCredentialSource(const config::Settings& s,
   });
 }
 
+std::optional<aws::Credentials> AgentCredentialSource::cached() {
+  return aws::cached_agent_role_credentials(chain_, request_, *ctx_);
+}
+
 Result<aws::Credentials> AgentCredentialSource::issue(bool use_cached) {
   return aws::agent_role_credentials(chain_, request_, *ctx_, use_cached);
 }

@@ -30,6 +30,9 @@ class AgentCredentialSource {
   // Assumes AWS_IAM_ROLE (or takes the cached result when `use_cached`).
   // Safe to call from one thread at a time.
   Result<aws::Credentials> issue(bool use_cached = true);
+  // The cached credentials issue() would return without asking STS (or
+  // the user, for MFA), if any.
+  std::optional<aws::Credentials> cached();
 
  private:
   CurlHttpClient http_;

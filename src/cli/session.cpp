@@ -261,21 +261,36 @@ int cmd_session(const Invocation& inv) {
   if (inv.run.verbose)
     std::fprintf(stderr, "cx: transport: %s (%s)\n", std::string(to_string(transport.kind)).c_str(),
                  transport.reason.c_str());
-  if (!dry) require_image(rt, s.image_tag, kStart);
-
   // Credentials first: a session that cannot get them never starts a thing.
+  // The image is checked before anything is asked of STS or the user (an
+  // MFA code): with cached credentials nothing is, and the check is left to
+  // the runtime (--pull=never, then image_missing_after below), which saves
+  // the session a runtime call.
   std::unique_ptr<AgentCredentialSource> source;
   aws::Credentials creds;
   std::string region;
+  bool image_checked = false;
   if (dry) {
     creds.access_key_id = "<access-key-id>";
     creds.secret_access_key = creds.session_token = "<redacted>";
     region = s.aws_region.value_or("<region>");
   } else {
     source = std::make_unique<AgentCredentialSource>(s, project, kStart);
-    creds = unwrap(source->issue(), kStart);
+    if (auto cached = source->cached()) {
+      creds = std::move(*cached);
+    } else {
+      require_image(rt, s.image_tag, kStart);
+      image_checked = true;
+      creds = unwrap(source->issue(), kStart);
+    }
     region = source->region();
   }
+  // After the runtime failed to start the container: was it the image?
+  const auto image_missing_after = [&] {
+    if (image_checked) return false;
+    auto r = proc::capture({.argv = runtime::image_exists_argv(rt, s.image_tag)});
+    return r && r->exit_code != 0 && !r->timed_out;
+  };
   // The entries were checked above (check_allow_hosts).
   auto allow = unwrap(
       broker::Allowlist::make(region == "<region>" ? "us-east-1" : region, s.allow_hosts), kStart);
@@ -473,7 +488,14 @@ int cmd_session(const Invocation& inv) {
   // and notes in the audit log that the session was cut short.
   for (const PlanUndo& u : plan.undo) unwrap(reaper->run_on_exit(u.key, u.argv), kStart);
   unwrap(reaper->audit_on_exit("audit", log->path(), "session_abandoned"), kStart);
-  if (!plan.setup.empty()) run_setup(plan, client_env, secrets_archive(token, proxy_secret));
+  if (!plan.setup.empty()) {
+    try {
+      run_setup(plan, client_env, secrets_archive(token, proxy_secret));
+    } catch (const Fatal&) {
+      if (image_missing_after()) throw missing_image(rt, s.image_tag, kStart);
+      throw;
+    }
+  }
   int code;
   {
     proc::TerminalGuard terminal;
@@ -482,6 +504,12 @@ int cmd_session(const Invocation& inv) {
     if (!client) throw Fatal(client.error(), kStart);
     code = proc::supervise(*client);
     exit_on_signal.emplace();
+  }
+  // The runtime's own line ("image not known") is above; cx says what to do.
+  const bool no_image = code == kStart && image_missing_after();
+  if (no_image) {
+    const Fatal f = missing_image(rt, s.image_tag, kStart);
+    std::fprintf(stderr, "cx: error: %s\ncx: hint: %s\n", f.what(), f.hint().c_str());
   }
   // `run --rm` removes the container before the client returns the
   // command's own exit status (docker's client waits for the removal too).
@@ -519,7 +547,8 @@ int cmd_session(const Invocation& inv) {
   log->write("session_end", {{"exit_status", code},
                              {"duration_s", elapsed.count()},
                              {"max_rss_kb", static_cast<long long>(ru.ru_maxrss)}});
-  std::fprintf(stderr, "cx: %s%s\n", log->summary(elapsed).c_str(), tripwire_summary.c_str());
+  if (!no_image)
+    std::fprintf(stderr, "cx: %s%s\n", log->summary(elapsed).c_str(), tripwire_summary.c_str());
   (void)reaper->forget("audit");
   return code;
 }

@@ -99,7 +99,11 @@ Result<std::vector<std::string>> run_argv(const Runtime& rt, const RunSpec& spec
                                 "cx.pid=" + std::to_string(spec.host_pid),
                                 "-i"};
   if (spec.tty) argv.push_back("-t");
-  argv.insert(argv.end(), {"--init", "--cap-drop=ALL", "--security-opt=no-new-privileges",
+  // --pull=never: the image is the one `cx build` made here; a runtime must
+  // not fetch a same-named image from a registry in its place. A missing
+  // image ends the run with 125, which cx then explains (cli/session.cpp).
+  argv.insert(argv.end(), {"--pull=never", "--init", "--cap-drop=ALL",
+                           "--security-opt=no-new-privileges",
                            "--pids-limit=" + std::to_string(spec.pids_limit)});
   if (!spec.seccomp_profile.empty()) {
     if (auto st = check_mount_path(spec.seccomp_profile, "the seccomp profile"); !st)
@@ -181,6 +185,7 @@ Result<std::vector<std::string>> gate_create_argv(const Runtime& rt, const GateS
                                 "cx.role=gate",
                                 "--network",
                                 g.network,
+                                "--pull=never",
                                 "--init",
                                 "--cap-drop=ALL",
                                 "--security-opt=no-new-privileges",

@@ -8,6 +8,7 @@
 
 #include "config/validators.h"
 #include "proc/capture.h"
+#include "runtime/docker_api.h"
 
 namespace cx::runtime {
 namespace {
@@ -42,9 +43,8 @@ HostProbe system_host_probe() {
   probe.is_executable = system_is_executable;
   probe.selinux_enforcing = [] { return read_selinux_enforcing(); };
   probe.docker_rootless = [](const std::string& docker) {
-    auto r = proc::capture({.argv = {docker, "info", "--format", "{{json .SecurityOptions}}"},
-                            .timeout = std::chrono::seconds(15)});
-    return r && r->exit_code == 0 && r->out.find("name=rootless") != std::string::npos;
+    auto info = docker_info(docker, process_env());
+    return info && info->rootless;
   };
   return probe;
 }

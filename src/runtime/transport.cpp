@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "proc/capture.h"
+#include "runtime/docker_api.h"
 #include "util/bounded_file.h"
 #include "util/digest.h"
 
@@ -384,14 +385,24 @@ Result<EngineFacts> query_engine(const Runtime& rt, config::TransportMode mode,
       return facts;
     }
   }
-  auto info = proc::capture({.argv = engine_info_argv(rt), .timeout = std::chrono::seconds(30)});
-  if (!info) return info.error();
-  if (info->exit_code != 0) {
-    std::string err = info->err.substr(0, info->err.find('\n'));
-    return make_error("`" + rt.path + " info` failed" + (err.empty() ? "" : ": " + err),
-                      "is the engine running? `" + rt.path + " info` says why");
+  if (rt.kind == RuntimeKind::kDocker) {
+    // The engine API on its socket where it can (runtime/docker_api.h); the
+    // rootless check already asked the same, once.
+    auto info = docker_info(rt.path, env);
+    if (!info) return info.error();
+    facts.operating_system = info->operating_system;
+    facts.hostname = info->name;
+    facts.kernel = info->kernel;
+  } else {
+    auto info = proc::capture({.argv = engine_info_argv(rt), .timeout = std::chrono::seconds(30)});
+    if (!info) return info.error();
+    if (info->exit_code != 0) {
+      std::string err = info->err.substr(0, info->err.find('\n'));
+      return make_error("`" + rt.path + " info` failed" + (err.empty() ? "" : ": " + err),
+                        "is the engine running? `" + rt.path + " info` says why");
+    }
+    if (Status st = parse_engine_info(rt, info->out, facts); !st) return st.error();
   }
-  if (Status st = parse_engine_info(rt, info->out, facts); !st) return st.error();
   // The default network's gateway: where remote forced on this host listens,
   // and for podman in a VM what host.containers.internal must name.
   const bool here = engine_is_this_host(facts, this_host());

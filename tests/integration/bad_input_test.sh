@@ -166,6 +166,23 @@ sts_and_image() {
   grep -q '^cx: hint: .*cx build' <<<"$RUN_ERR" || fail "missing image: no hint with cx build: [$RUN_ERR]"
   pass "missing image -> 125, hint cx build"
 
+  # With cached credentials nothing is asked before the container starts, so cx leaves the image
+  # check to the runtime (--pull=never): the runtime's own line, then cx's error and hint, 125,
+  # nothing pulled, nothing left.
+  cx_run_capture "" "$HOME_DIR" ENV_FILE="$file" creds --format env
+  assert_rc 0 "cx creds (fills the credential cache)"
+  cx_run_capture "" "$HOME_DIR" ENV_FILE="$file" shell -- true
+  assert_rc 125 "missing image, cached credentials"
+  [ "$(grep -c '^cx: error: ' <<<"$RUN_ERR")" = 1 ] || fail "missing image, cached: not one cx: error line: [$RUN_ERR]"
+  assert_contains "$RUN_ERR" "cx: error: image localhost/cx-itest-missing:nope not found in podman" "missing image, cached"
+  assert_contains "$RUN_ERR" "cx: hint: build it: cx build" "missing image, cached"
+  [ "$(grep -vc '^cx: ' <<<"$RUN_ERR")" -le 1 ] || fail "missing image, cached: more than the runtime's one line: [$RUN_ERR]"
+  [ -z "$(podman ps -a --filter label=cx.session --filter "label=cx.project=$PWD" --format '{{.Names}}')" ] ||
+    fail "missing image, cached: a container was left"
+  podman image exists localhost/cx-itest-missing:nope && fail "missing image, cached: the runtime pulled an image"
+  pass "missing image with cached credentials -> the runtime's line, cx's error and hint, 125"
+  rm -rf "$HOME_DIR/.cache/cx"  # the cases below need STS to be asked
+
   # An image that exists, so that STS is what fails.
   cx_write_config "$file" IMAGE_TAG="$CX_TEST_IMAGE_PODMAN" AWS_IAM_ROLE="$MOTO_DENIED_ROLE_ARN"
   expect_error 125 "$MOTO_DENIED_ROLE_ARN" ENV_FILE="$file" shell -- true
