@@ -2,6 +2,7 @@
 
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
+#include <openssl/sha.h>
 
 #include <cstdlib>
 #include <memory>
@@ -31,7 +32,53 @@ std::string digest(const EVP_MD* md, std::string_view data) {
 
 }  // namespace
 
-std::string sha256(std::string_view data) { return digest(EVP_sha256(), data); }
+// SHA-256 through OpenSSL's low-level SHA256_* functions where the library
+// still has them: EVP (and OpenSSL 3's one-shot SHA256(), built on it) first
+// sets up the providers and reads openssl.cnf, ~5M instructions, which was
+// the largest CPU cost of a session's start (BENCHMARKS.md). They are
+// deprecated in OpenSSL 3, not removed; a build of OpenSSL without them
+// (OPENSSL_NO_DEPRECATED_3_0) takes the EVP path.
+#if !defined(OPENSSL_NO_DEPRECATED_3_0)
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wdeprecated-declarations"
+struct Sha256Stream::Impl {
+  SHA256_CTX ctx;
+  Impl() { check(SHA256_Init(&ctx)); }
+  void update(std::string_view d) { check(SHA256_Update(&ctx, d.data(), d.size())); }
+  std::string finish() {
+    unsigned char out[SHA256_DIGEST_LENGTH];
+    check(SHA256_Final(out, &ctx));
+    return std::string(reinterpret_cast<const char*>(out), sizeof out);
+  }
+};
+#pragma GCC diagnostic pop
+#else
+struct Sha256Stream::Impl {
+  std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> ctx{EVP_MD_CTX_new(), EVP_MD_CTX_free};
+  Impl() {
+    if (!ctx) std::abort();
+    check(EVP_DigestInit_ex(ctx.get(), EVP_sha256(), nullptr));
+  }
+  void update(std::string_view d) { check(EVP_DigestUpdate(ctx.get(), d.data(), d.size())); }
+  std::string finish() {
+    unsigned char out[EVP_MAX_MD_SIZE];
+    unsigned int len = 0;
+    check(EVP_DigestFinal_ex(ctx.get(), out, &len));
+    return std::string(reinterpret_cast<const char*>(out), len);
+  }
+};
+#endif
+
+Sha256Stream::Sha256Stream() : impl_(std::make_unique<Impl>()) {}
+Sha256Stream::~Sha256Stream() = default;
+void Sha256Stream::update(std::string_view data) { impl_->update(data); }
+std::string Sha256Stream::finish() { return impl_->finish(); }
+
+std::string sha256(std::string_view data) {
+  Sha256Stream s;
+  s.update(data);
+  return s.finish();
+}
 
 std::string sha256_hex(std::string_view data) { return to_hex(sha256(data)); }
 

@@ -2,7 +2,6 @@
 
 #include <dirent.h>
 #include <fcntl.h>
-#include <openssl/evp.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -14,6 +13,7 @@
 #include <memory>
 #include <set>
 
+#include "util/digest.h"
 #include "util/hex.h"
 #include "util/private_fs.h"
 #include "util/unique_fd.h"
@@ -62,21 +62,14 @@ UniqueFd open_parent(int root, const std::string& rel, std::string& leaf, bool c
 
 // --- reading an entry ---------------------------------------------------------------------------
 
+// A file's or link's digest (util/digest.h), in hex.
 class Sha256 {
  public:
-  Sha256() : ctx_(EVP_MD_CTX_new(), EVP_MD_CTX_free) {
-    EVP_DigestInit_ex(ctx_.get(), EVP_sha256(), nullptr);
-  }
-  void update(const char* p, size_t n) { EVP_DigestUpdate(ctx_.get(), p, n); }
-  std::string hex() {
-    unsigned char md[EVP_MAX_MD_SIZE];
-    unsigned len = 0;
-    EVP_DigestFinal_ex(ctx_.get(), md, &len);
-    return to_hex(std::string(reinterpret_cast<char*>(md), len));
-  }
+  void update(const char* p, size_t n) { s_.update(std::string_view(p, n)); }
+  std::string hex() { return to_hex(s_.finish()); }
 
  private:
-  std::unique_ptr<EVP_MD_CTX, void (*)(EVP_MD_CTX*)> ctx_;
+  Sha256Stream s_;
 };
 
 Entry read_entry(int dir, const std::string& name, const Limits& limits, size_t& kept) {

@@ -37,5 +37,22 @@ TEST(DigestAwsForms, KnownVectors) {
   EXPECT_EQ(sha256_hex("abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
 }
 
+// In parts, below and above the 1 MiB that is hashed at once: the same
+// digest as the whole (which sha256() takes in one call).
+TEST(Digest, Sha256StreamEqualsTheWhole) {
+  for (size_t size : {size_t{0}, size_t{3}, size_t{1} << 20, (size_t{1} << 20) + 1, size_t{5} << 20}) {
+    std::string data(size, '\0');
+    for (size_t i = 0; i < size; ++i) data[i] = static_cast<char>((i * 131) ^ (i >> 9));
+    Sha256Stream s;
+    for (size_t off = 0; off < size; off += 65536) s.update(std::string_view(data).substr(off, 65536));
+    EXPECT_EQ(to_hex(s.finish()), sha256_hex(data)) << size;
+  }
+  Sha256Stream abc;
+  abc.update("a");
+  abc.update("bc");
+  EXPECT_EQ(to_hex(abc.finish()),
+            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+}
+
 }  // namespace
 }  // namespace cx
