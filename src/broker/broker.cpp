@@ -1,5 +1,7 @@
 #include "broker/broker.h"
 
+#include <pthread.h>
+#include <signal.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -120,6 +122,15 @@ Status Broker::Impl::listen_tcp() {
 }
 
 void Broker::Impl::run() {
+  // The egress proxy's tunnels splice into sockets, and splice(2), unlike
+  // send, has no MSG_NOSIGNAL: a peer gone would raise SIGPIPE and end a
+  // process that has not ignored it (cx has; a program embedding the broker
+  // may not). Blocked on this thread, it is never delivered; the call fails
+  // with EPIPE.
+  sigset_t pipe_signal;
+  sigemptyset(&pipe_signal);
+  sigaddset(&pipe_signal, SIGPIPE);
+  pthread_sigmask(SIG_BLOCK, &pipe_signal, nullptr);
   // A handler that throws (bad_alloc, a bug) unwinds out of run(); asio
   // allows run() to be called again, so the broker reports it and serves on.
   while (true) {

@@ -29,6 +29,12 @@ struct BrokerLimits {
   std::chrono::milliseconds linger{1'000};          // reading what a refused client still sends
   size_t max_connections = 256;  // per socket; further clients wait in the backlog
   HeadLimits head;
+  // True: tunnels move their bytes with splice(2) where the system has it.
+  // Off by default: on the machine BENCHMARKS.md was measured on it was no
+  // faster than copying through the proxy's buffers (the per-packet TCP
+  // work, not the copies, is the cost there). The tests and the benchmark
+  // run both.
+  bool splice = false;
 };
 
 struct ServerContext {

@@ -92,6 +92,34 @@ bool pipe_cloexec(int fds[2], bool nonblock) {
 #endif
 }
 
+ssize_t splice_nonblocking(int from, int to, size_t len) {
+#if CX_HAVE_SPLICE
+  // SPLICE_F_MORE is not asked for: on TCP it holds back a last partial
+  // segment like MSG_MORE, and the relay cannot know that more will follow.
+  // Between the pages of one call the kernel sets MSG_MORE itself.
+  return ::splice(from, nullptr, to, nullptr, len, SPLICE_F_MOVE | SPLICE_F_NONBLOCK);
+#else
+  (void)from;
+  (void)to;
+  (void)len;
+  errno = ENOSYS;
+  return -1;
+#endif
+}
+
+size_t resize_pipe(int fd, size_t bytes) {
+#if CX_HAVE_SETPIPE_SZ
+  const int asked = static_cast<int>(std::min<size_t>(bytes, INT_MAX));
+  (void)::fcntl(fd, F_SETPIPE_SZ, asked);  // refused (EPERM, over a limit): the size it has
+  const int now = ::fcntl(fd, F_GETPIPE_SZ);
+  return now > 0 ? static_cast<size_t>(now) : 0;
+#else
+  (void)fd;
+  (void)bytes;
+  return 0;
+#endif
+}
+
 UniqueFd socket_cloexec(int domain, int type, int protocol, bool nonblock) {
 #if CX_HAVE_SOCK_CLOEXEC
   return UniqueFd(::socket(domain, type | SOCK_CLOEXEC | (nonblock ? SOCK_NONBLOCK : 0), protocol));

@@ -6,6 +6,7 @@
 // (scripts/test builds that tree). Each comment says what the fallback loses.
 
 #include <signal.h>
+#include <sys/types.h>
 
 #include <chrono>
 #include <memory>
@@ -25,6 +26,21 @@ namespace cx::port {
 // errno set. Fallback: pipe, then fcntl on each end. Lost: atomicity, so a
 // child spawned by another thread between the two calls inherits the ends.
 bool pipe_cloexec(int fds[2], bool nonblock = false);
+
+// Moves up to `len` bytes from `from` to `to`, one of which is a pipe, inside
+// the kernel (Linux's splice(2), not blocking on the pipe: SPLICE_F_NONBLOCK;
+// the socket must be non-blocking itself). Returns the count moved, 0 at the
+// end of `from`'s data, or -1 with errno (EAGAIN: nothing to move, or no room,
+// now). Into a socket whose peer has gone it raises SIGPIPE, as splice has no
+// MSG_NOSIGNAL: the calling thread must block or ignore it. Fallback: -1 with
+// ENOSYS; the caller copies through its own buffer with read and write.
+ssize_t splice_nonblocking(int from, int to, size_t len);
+
+// Asks that the pipe `fd` hold `bytes` (F_SETPIPE_SZ, which the kernel rounds
+// up to pages and caps by /proc/sys/fs/pipe-max-size for a user without
+// CAP_SYS_RESOURCE); returns what the pipe holds now, 0 when it cannot say.
+// Fallback: nothing asked, 0.
+size_t resize_pipe(int fd, size_t bytes);
 
 // socket with SOCK_CLOEXEC (and SOCK_NONBLOCK if asked); empty with errno
 // set. Fallback: socket, then fcntl, with the same window as pipe_cloexec.

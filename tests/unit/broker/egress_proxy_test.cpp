@@ -2,8 +2,13 @@
 
 #include <gtest/gtest.h>
 
+#include <filesystem>
+#include <future>
+#include <optional>
+
 #include "broker/broker.h"
 #include "broker_test_support.h"
+#include "util/portable.h"
 
 namespace cx::broker {
 namespace {
@@ -556,6 +561,288 @@ TEST(EgressProxy, NoProxyTargetsConnectDirectly) {
   send_all(c.fd, "direct");
   EXPECT_EQ(read_until(c.fd, "direct").data, "direct");
   EXPECT_EQ(upstream.server.accepted.load(), 0);
+}
+
+// The tunnel's relay, spliced and copied (BrokerLimits::splice): every byte
+// arrives once and in order, each side's end of data is passed on after all
+// of it, a side that goes away ends the tunnel, the idle limit holds, and
+// the audit event counts what crossed.
+class TunnelRelay : public ::testing::TestWithParam<bool> {
+ protected:
+  BrokerLimits limits(std::chrono::milliseconds idle = 600'000ms) const {
+    BrokerLimits l;
+    l.splice = GetParam();
+    l.idle_timeout = idle;
+    return l;
+  }
+  static Fd open_tunnel(ProxyHarness& h, const std::string& target) {
+    Fd c = h.client();
+    send_all(c.fd, connect_request(target));
+    // Exactly the 200: the server's first bytes may follow it at once.
+    if (read_bytes(c.fd, kEstablished.size()).data != kEstablished) return Fd();
+    return c;
+  }
+};
+
+INSTANTIATE_TEST_SUITE_P(Relay, TunnelRelay, ::testing::Values(true, false),
+                         [](const ::testing::TestParamInfo<bool>& p) {
+                           return p.param ? "Spliced" : "Copied";
+                         });
+
+// FNV-1a over a stream: what a side received, without keeping it.
+struct Checksum {
+  uint64_t hash = 14695981039346656037ull;
+  uint64_t size = 0;
+  void add(std::string_view data) {
+    for (unsigned char c : data) hash = (hash ^ c) * 1099511628211ull;
+    size += data.size();
+  }
+  bool operator==(const Checksum&) const = default;
+};
+
+// `size` bytes that differ with `seed` and have no period that a lost,
+// doubled or reordered block could hide in (xorshift).
+std::string pattern(size_t size, uint64_t seed) {
+  std::string out(size, '\0');
+  uint64_t x = seed * 0x9E3779B97F4A7C15ull + 1;
+  for (char& c : out) {
+    x ^= x << 13;
+    x ^= x >> 7;
+    x ^= x << 17;
+    c = static_cast<char>(x);
+  }
+  return out;
+}
+
+Checksum checksum_of(std::string_view data) {
+  Checksum c;
+  c.add(data);
+  return c;
+}
+
+// Receives until EOF, a reset, 10 s without a byte, or `limit` bytes.
+Checksum receive(int fd, uint64_t limit = UINT64_MAX) {
+  Checksum c;
+  std::vector<char> buf(1 << 16);
+  while (c.size < limit) {
+    pollfd p{fd, POLLIN, 0};
+    if (::poll(&p, 1, 10'000) <= 0) break;
+    const ssize_t n = ::recv(fd, buf.data(), std::min<uint64_t>(buf.size(), limit - c.size), 0);
+    if (n <= 0) break;
+    c.add(std::string_view(buf.data(), static_cast<size_t>(n)));
+  }
+  return c;
+}
+
+// Sends `data` in pieces until it is all sent or a send fails; whether it all went.
+bool send_until_refused(int fd, std::string_view data) {
+  while (!data.empty()) {
+    const size_t piece = std::min<size_t>(data.size(), 1 << 16);
+    if (!send_all(fd, data.substr(0, piece))) return false;
+    data.remove_prefix(piece);
+  }
+  return true;
+}
+
+// What the server side of a test saw, handed over once.
+template <class T>
+struct Handoff {
+  std::promise<T> promise;
+  std::future<T> future = promise.get_future();
+  std::optional<T> get(std::chrono::milliseconds limit = 10'000ms) {
+    if (future.wait_for(limit) != std::future_status::ready) return std::nullopt;
+    return future.get();
+  }
+};
+
+// The descriptors of this process that are pipes.
+int open_pipes() {
+  int n = 0;
+  for (const auto& e : std::filesystem::directory_iterator("/proc/self/fd")) {
+    std::error_code ec;
+    if (std::filesystem::read_symlink(e.path(), ec).string().starts_with("pipe:")) ++n;
+  }
+  return n;
+}
+
+// Whether this build splices at all (CX_PORTABLE_FALLBACKS: ENOSYS).
+bool splice_available() {
+  errno = 0;
+  (void)port::splice_nonblocking(-1, -1, 1);
+  return errno != ENOSYS;
+}
+
+TEST_P(TunnelRelay, LargeTransfersAreByteExactBothWaysAtOnce) {
+  const std::string up = pattern((32 << 20) + 12345, 1);
+  const std::string down = pattern((24 << 20) + 4321, 2);
+  Handoff<Checksum> server_got;
+  TcpServer server("127.0.0.2", [&](int fd) {
+    std::thread sender([&] {
+      send_all(fd, down);
+      ::shutdown(fd, SHUT_WR);
+    });
+    server_got.promise.set_value(receive(fd));
+    sender.join();
+  });
+  const std::string target = "127.0.0.2:" + std::to_string(server.port());
+  ProxyHarness h({entry(target)}, {}, limits());
+  const int pipes_before = open_pipes();
+  Fd c = open_tunnel(h, target);
+  ASSERT_TRUE(c.ok());
+  // A pipe each way while the tunnel lives when it splices, none when it copies.
+  EXPECT_EQ(open_pipes() - pipes_before, GetParam() && splice_available() ? 4 : 0);
+  std::thread sender([&] {
+    send_all(c.fd, up);
+    ::shutdown(c.fd, SHUT_WR);
+  });
+  const Checksum client_got = receive(c.fd);
+  sender.join();
+  EXPECT_TRUE(client_got == checksum_of(down)) << client_got.size << " of " << down.size();
+  const std::optional<Checksum> got = server_got.get();
+  ASSERT_TRUE(got);
+  EXPECT_TRUE(*got == checksum_of(up)) << got->size << " of " << up.size();
+
+  auto events = h.audit.wait_for(1, 5000ms);
+  ASSERT_EQ(events.size(), 1u);
+  EXPECT_EQ(events[0].reason, "");
+  EXPECT_EQ(events[0].bytes_up, up.size());
+  EXPECT_EQ(events[0].bytes_down, down.size());
+  EXPECT_EQ(open_pipes(), pipes_before) << "the tunnel's pipes are closed with it";
+}
+
+// The client sends and half-closes; the server reads to the end, and only
+// then answers.
+TEST_P(TunnelRelay, TheClientsHalfCloseReachesTheServerAfterAllItsBytes) {
+  const std::string request = pattern((5 << 20) + 3, 3);
+  const std::string answer = pattern((3 << 20) + 7, 4);
+  Handoff<Checksum> server_got;
+  TcpServer server("127.0.0.2", [&](int fd) {
+    server_got.promise.set_value(receive(fd));
+    send_all(fd, answer);
+  });
+  const std::string target = "127.0.0.2:" + std::to_string(server.port());
+  ProxyHarness h({entry(target)}, {}, limits());
+  Fd c = open_tunnel(h, target);
+  ASSERT_TRUE(c.ok());
+  ASSERT_TRUE(send_all(c.fd, request));
+  ::shutdown(c.fd, SHUT_WR);
+  const Checksum client_got = receive(c.fd);
+  EXPECT_TRUE(client_got == checksum_of(answer)) << client_got.size << " of " << answer.size();
+  const std::optional<Checksum> got = server_got.get();
+  ASSERT_TRUE(got);
+  EXPECT_TRUE(*got == checksum_of(request)) << got->size << " of " << request.size();
+
+  auto events = h.audit.wait_for(1);
+  ASSERT_EQ(events.size(), 1u);
+  EXPECT_EQ(events[0].reason, "");
+  EXPECT_EQ(events[0].bytes_up, request.size());
+  EXPECT_EQ(events[0].bytes_down, answer.size());
+}
+
+// The server sends and half-closes first; the client reads to the end, and
+// its bytes still reach the server after that.
+TEST_P(TunnelRelay, TheServersHalfCloseReachesTheClientAfterAllItsBytes) {
+  const std::string greeting = pattern((3 << 20) + 11, 5);
+  const std::string reply = pattern((2 << 20) + 13, 6);
+  Handoff<Checksum> server_got;
+  TcpServer server("127.0.0.2", [&](int fd) {
+    send_all(fd, greeting);
+    ::shutdown(fd, SHUT_WR);
+    server_got.promise.set_value(receive(fd));
+  });
+  const std::string target = "127.0.0.2:" + std::to_string(server.port());
+  ProxyHarness h({entry(target)}, {}, limits());
+  Fd c = open_tunnel(h, target);
+  ASSERT_TRUE(c.ok());
+  const Checksum client_got = receive(c.fd);
+  EXPECT_TRUE(client_got == checksum_of(greeting)) << client_got.size << " of " << greeting.size();
+  ASSERT_TRUE(send_all(c.fd, reply)) << "the client's side is still open";
+  ::shutdown(c.fd, SHUT_WR);
+  const std::optional<Checksum> got = server_got.get();
+  ASSERT_TRUE(got);
+  EXPECT_TRUE(*got == checksum_of(reply)) << got->size << " of " << reply.size();
+
+  auto events = h.audit.wait_for(1);
+  ASSERT_EQ(events.size(), 1u);
+  EXPECT_EQ(events[0].reason, "");
+  EXPECT_EQ(events[0].bytes_up, reply.size());
+  EXPECT_EQ(events[0].bytes_down, greeting.size());
+}
+
+// The client goes away while the server is still sending: the tunnel ends,
+// and so does the server's connection.
+TEST_P(TunnelRelay, TheClientClosingMidStreamEndsTheTunnel) {
+  const std::string stream = pattern(64 << 20, 7);
+  Handoff<bool> server_sent_all;
+  TcpServer server("127.0.0.2", [&](int fd) {
+    server_sent_all.promise.set_value(send_until_refused(fd, stream));
+  });
+  const std::string target = "127.0.0.2:" + std::to_string(server.port());
+  ProxyHarness h({entry(target)}, {}, limits());
+  {
+    Fd c = open_tunnel(h, target);
+    ASSERT_TRUE(c.ok());
+    EXPECT_EQ(receive(c.fd, 1 << 20).size, 1u << 20);
+  }
+  auto events = h.audit.wait_for(1, 5000ms);
+  ASSERT_EQ(events.size(), 1u);
+  EXPECT_TRUE(events[0].reason.starts_with("client: ")) << events[0].reason;
+  EXPECT_GE(events[0].bytes_down, 1u << 20);
+  EXPECT_LT(events[0].bytes_down, stream.size());
+  const std::optional<bool> all = server_sent_all.get();
+  ASSERT_TRUE(all) << "the server's connection was not closed";
+  EXPECT_FALSE(*all);
+}
+
+// The server goes away while the client is still sending: the client's
+// connection ends, with the reason.
+TEST_P(TunnelRelay, TheServerClosingMidStreamEndsTheTunnel) {
+  const std::string stream = pattern(64 << 20, 8);
+  Handoff<uint64_t> server_got;
+  TcpServer server("127.0.0.2",
+                   [&](int fd) { server_got.promise.set_value(receive(fd, 1 << 20).size); });
+  const std::string target = "127.0.0.2:" + std::to_string(server.port());
+  ProxyHarness h({entry(target)}, {}, limits());
+  Fd c = open_tunnel(h, target);
+  ASSERT_TRUE(c.ok());
+  std::atomic<bool> client_sent_all{true};
+  std::thread sender([&] { client_sent_all = send_until_refused(c.fd, stream); });
+  const ReadResult r = read_to_eof(c.fd, 10'000ms);
+  sender.join();
+  EXPECT_TRUE(r.eof);
+  EXPECT_EQ(r.data, "");
+  EXPECT_FALSE(client_sent_all);
+  EXPECT_EQ(server_got.get(), std::optional<uint64_t>(1 << 20));
+
+  auto events = h.audit.wait_for(1, 5000ms);
+  ASSERT_EQ(events.size(), 1u);
+  EXPECT_TRUE(events[0].reason.starts_with("server: ")) << events[0].reason;
+  EXPECT_GE(events[0].bytes_up, 1u << 20);
+  EXPECT_LT(events[0].bytes_up, stream.size());
+}
+
+// Bytes keep a tunnel open past the idle limit; silence then closes it.
+TEST_P(TunnelRelay, TheIdleLimitStillHolds) {
+  TcpServer server("127.0.0.2", echo);
+  const std::string target = "127.0.0.2:" + std::to_string(server.port());
+  ProxyHarness h({entry(target)}, {}, limits(300ms));
+  Fd c = open_tunnel(h, target);
+  ASSERT_TRUE(c.ok());
+  const auto start = std::chrono::steady_clock::now();
+  for (int i = 0; i < 6; ++i) {
+    ASSERT_TRUE(send_all(c.fd, "x"));
+    EXPECT_EQ(read_bytes(c.fd, 1).data, "x") << "round " << i;
+    std::this_thread::sleep_for(100ms);
+  }
+  EXPECT_GT(std::chrono::steady_clock::now() - start, 600ms);
+  const ReadResult r = read_to_eof(c.fd, 1500ms);
+  EXPECT_TRUE(r.eof);
+  EXPECT_EQ(r.data, "");
+  auto events = h.audit.wait_for(1);
+  ASSERT_EQ(events.size(), 1u);
+  EXPECT_NE(events[0].reason.find("idle"), std::string::npos) << events[0].reason;
+  EXPECT_EQ(events[0].bytes_up, 6u);
+  EXPECT_EQ(events[0].bytes_down, 6u);
 }
 
 }  // namespace

@@ -84,6 +84,36 @@ TEST(Portable, SocketIsCloseOnExecAndNonBlockingAsAsked) {
   EXPECT_NE(errno, 0);
 }
 
+// Bytes from a socket into a pipe and on into another socket, as the egress
+// proxy's tunnels move them; the fallback says ENOSYS, so the caller copies.
+TEST(Portable, SplicesBetweenSocketsThroughAPipe) {
+  int in[2], out[2], p[2];
+  ASSERT_EQ(::socketpair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK, 0, in), 0);
+  ASSERT_EQ(::socketpair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK, 0, out), 0);
+  ASSERT_TRUE(pipe_cloexec(p, true));
+  UniqueFd in0(in[0]), in1(in[1]), out0(out[0]), out1(out[1]), r(p[0]), w(p[1]);
+  const size_t size = resize_pipe(w.get(), 256 * 1024);
+#if CX_HAVE_SPLICE
+  EXPECT_GE(size, 64u * 1024);
+  errno = 0;
+  EXPECT_EQ(splice_nonblocking(in1.get(), w.get(), 4096), -1);  // nothing sent yet
+  EXPECT_EQ(errno, EAGAIN);
+  ASSERT_EQ(::write(in0.get(), "spliced", 7), 7);
+  EXPECT_EQ(splice_nonblocking(in1.get(), w.get(), 4096), 7);
+  EXPECT_EQ(splice_nonblocking(r.get(), out0.get(), 7), 7);
+  char got[8] = {};
+  EXPECT_EQ(::read(out1.get(), got, sizeof got), 7);
+  EXPECT_STREQ(got, "spliced");
+  in0.reset();
+  EXPECT_EQ(splice_nonblocking(in1.get(), w.get(), 4096), 0);  // the end of the data
+#else
+  EXPECT_EQ(size, 0u);
+  errno = 0;
+  EXPECT_EQ(splice_nonblocking(in1.get(), w.get(), 4096), -1);
+  EXPECT_EQ(errno, ENOSYS);
+#endif
+}
+
 // The listening socket is non-blocking, as the broker's are: an accepted
 // socket must get the flags asked for, not the listener's.
 TEST(Portable, AcceptsWithTheFlagsAskedForNotTheListeners) {
