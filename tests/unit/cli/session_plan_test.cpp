@@ -90,7 +90,7 @@ TEST(SessionPlan, RemoteHasAnInternalNetworkAGateAndNoHostPathButTheProject) {
   EXPECT_EQ(gate[1], "create");
   EXPECT_EQ(after(gate, "--network"), plan->network);
   for (const char* w : {"--cap-drop=ALL", "--read-only", "--security-opt=no-new-privileges",
-                        "--init", "--add-host=host.docker.internal:host-gateway"})
+                        "--init", "--pull=never", "--add-host=host.docker.internal:host-gateway"})
     EXPECT_TRUE(has(gate, w)) << w;
   EXPECT_EQ(after(gate, "--user"), "65534:65534");
   EXPECT_EQ(Argv(gate.end() - 5, gate.end()),

@@ -49,7 +49,7 @@ Argv concat(std::initializer_list<Argv> parts) {
   return out;
 }
 
-const Argv kHardening{"--init", "--cap-drop=ALL", "--security-opt=no-new-privileges",
+const Argv kHardening{"--pull=never", "--init", "--cap-drop=ALL", "--security-opt=no-new-privileges",
                       "--pids-limit=4096"};
 const Argv kTail{"-w", "/src", "-e", "HOME=/home/claude"};
 const Argv kImageAndCommand{"localhost/cx:latest", "claude", "-p", "hi there"};
@@ -73,7 +73,7 @@ TEST(RunArgv, DockerWithTtyOpenNetworkAndSelinux) {
   auto argv = run_argv(runtime(RuntimeKind::kDocker, "/usr/bin/docker", false, true), s);
   ASSERT_TRUE(argv.ok()) << argv.error().message;
   EXPECT_EQ(*argv, concat({head("/usr/bin/docker"),
-                           {"-t", "--init", "--cap-drop=ALL", "--security-opt=no-new-privileges",
+                           {"-t", "--pull=never", "--init", "--cap-drop=ALL", "--security-opt=no-new-privileges",
                             "--pids-limit=100", "--user", "1001:1002"},
                            {"-v", "/home/u/proj:/src:z"},
                            kTail,
