@@ -146,7 +146,8 @@ std::string seccomp_profile_json() {
             {{"architecture", "SCMP_ARCH_AARCH64"}, {"subArchitectures", {"SCMP_ARCH_ARM"}}}})},
       {"syscalls", std::move(syscalls)},
   };
-  return profile.dump(1) + "\n";
+  // Compact: podman and docker parse it on every run.
+  return profile.dump() + "\n";
 }
 
 }  // namespace cx::runtime
