@@ -133,6 +133,7 @@ _cxenv_docker() {
 # and translations for this and every later package. apt keeps its indexes
 # compressed, downloads no translations and keeps no binary caches; the hook
 # removes the lists, caches, logs and debconf backups the bootstrap leaves.
+# shellcheck disable=SC2016 # "$1" in the hook is mmdebstrap's, for the root it made
 _cxenv_base_args=(
   --variant=minbase
   --hook-dir=/usr/share/mmdebstrap/hooks/merged-usr
