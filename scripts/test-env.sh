@@ -125,11 +125,46 @@ _cxenv_docker() {
   fi
 }
 
+# The stand-in for the official debian:bookworm-slim (no registry here): a
+# minbase bootstrap trimmed the way the official slim image is. Merged /usr by
+# symlinks (the usrmerge package would drag in perl), no ca-certificates (the
+# official image has none), and dpkg rules, kept in the image, that skip
+# documentation (copyright files stay), manuals, info, groff, lintian, linda
+# and translations for this and every later package. apt keeps its indexes
+# compressed, downloads no translations and keeps no binary caches; the hook
+# removes the lists, caches, logs and debconf backups the bootstrap leaves.
+# shellcheck disable=SC2016 # "$1" in the hook is mmdebstrap's, for the root it made
+_cxenv_base_args=(
+  --variant=minbase
+  --hook-dir=/usr/share/mmdebstrap/hooks/merged-usr
+  --dpkgopt='path-exclude=/usr/share/doc/*'
+  --dpkgopt='path-include=/usr/share/doc/*/copyright'
+  --dpkgopt='path-exclude=/usr/share/man/*'
+  --dpkgopt='path-exclude=/usr/share/info/*'
+  --dpkgopt='path-exclude=/usr/share/groff/*'
+  --dpkgopt='path-exclude=/usr/share/lintian/*'
+  --dpkgopt='path-exclude=/usr/share/linda/*'
+  --dpkgopt='path-exclude=/usr/share/locale/*'
+  --dpkgopt='path-include=/usr/share/locale/locale.alias'
+  --aptopt='Acquire::Languages "none"'
+  --aptopt='Acquire::GzipIndexes "true"'
+  --aptopt='Dir::Cache::pkgcache ""'
+  --aptopt='Dir::Cache::srcpkgcache ""'
+  --aptopt='APT::AutoRemove::SuggestsImportant "false"'
+  --customize-hook='cd "$1" && rm -rf var/lib/apt/lists/* var/cache/apt/*.bin var/cache/apt/archives/*.deb var/cache/debconf/*-old var/cache/ldconfig/aux-cache var/log/apt/* var/log/*.log && find usr/share/doc -mindepth 1 ! -type d ! -name copyright -delete && find usr/share/doc -mindepth 1 -type d -empty -delete && rm -rf usr/share/man/* usr/share/info/* usr/share/groff/* usr/share/lintian/* usr/share/linda/* && find usr/share/locale -mindepth 1 -maxdepth 1 ! -name locale.alias -exec rm -rf {} +'
+  --format=tar
+  bookworm
+)
+# The recipe's digest names the cached tar and labels the imported image, so
+# that a machine with a base made by an older recipe imports the new one.
+_cxenv_base_recipe=$(printf '%s\n' "${_cxenv_base_args[@]}" | sha256sum | cut -c1-12)
+
 # _cxenv_base_tar: make (once, cached) the root file system tar the base image
 # is imported from; sets _cxenv_tar, or _cxenv_tar_error. Only called when an
-# image is missing somewhere.
+# image is missing somewhere or was made by another recipe.
 _cxenv_base_tar() {
-  local tar="$CX_TEST_STATE/bookworm-minbase.tar" part="$CX_TEST_STATE/bookworm-minbase.partial.tar"
+  local tar="$CX_TEST_STATE/bookworm-slim-$_cxenv_base_recipe.tar"
+  local part="$CX_TEST_STATE/bookworm-slim.partial.tar"
   local log="$CX_TEST_STATE/mmdebstrap.log" t0=$SECONDS
   [ -n "${_cxenv_tar_done:-}" ] && return 0
   _cxenv_tar_done=1
@@ -143,11 +178,14 @@ _cxenv_base_tar() {
     _cxenv_tar_error="mmdebstrap is not installed"
   elif [ "$_cxenv_is_root" != 1 ]; then
     _cxenv_tar_error="making the base image needs root"
-  elif rm -f "$part" && mmdebstrap --variant=minbase --include=ca-certificates --format=tar \
-    bookworm "$part" >"$log" 2>&1 && mv "$part" "$tar"; then
+  elif rm -f "$part" && mmdebstrap "${_cxenv_base_args[@]}" "$part" >"$log" 2>&1 &&
+    mv "$part" "$tar"; then
     chmod 0644 "$tar"
+    # Tars of older recipes are not used again.
+    find "$CX_TEST_STATE" -maxdepth 1 \( -name 'bookworm-minbase.tar' -o -name 'bookworm-slim-*.tar' \) \
+      ! -name "${tar##*/}" -delete 2>/dev/null
     _cxenv_tar=$tar
-    _cxenv_say "base image: mmdebstrap made $tar in $((SECONDS - t0)) s"
+    _cxenv_say "base image: mmdebstrap made $tar ($(($(stat -c %s "$tar") / 1000000)) MB) in $((SECONDS - t0)) s"
     return 0
   else
     _cxenv_tar_error="mmdebstrap failed: $(_cxenv_last_line "$log")"
@@ -156,15 +194,25 @@ _cxenv_base_tar() {
   return 0
 }
 
+# _cxenv_base_current CMD... IMAGE: whether IMAGE exists in CMD's storage and was
+# imported from this recipe (its cx.test-base label).
+_cxenv_base_current() {
+  local image=${!#} label
+  set -- "${@:1:$#-1}"
+  label=$("$@" image inspect --format '{{index .Config.Labels "cx.test-base"}}' "$image" 2>/dev/null) &&
+    [ "$label" = "$_cxenv_base_recipe" ]
+}
+
 _cxenv_podman_image() {
   [ -z "${CX_SKIP_PODMAN:-}" ] || return
   local out
-  if podman image exists "$CX_TEST_IMAGE_PODMAN" 2>/dev/null; then
+  if _cxenv_base_current podman "$CX_TEST_IMAGE_PODMAN"; then
     _cxenv_say "podman: image $CX_TEST_IMAGE_PODMAN present"
   elif _cxenv_base_tar && [ -z "$_cxenv_tar" ]; then
     _cxenv_skip CX_SKIP_PODMAN "no base image: $_cxenv_tar_error"
-  elif out=$(podman import "$_cxenv_tar" "$CX_TEST_IMAGE_PODMAN" 2>&1); then
-    _cxenv_say "podman: imported $CX_TEST_IMAGE_PODMAN"
+  elif out=$(podman import --change "LABEL cx.test-base=$_cxenv_base_recipe" "$_cxenv_tar" \
+    "$CX_TEST_IMAGE_PODMAN" 2>&1); then
+    _cxenv_say "podman: imported $CX_TEST_IMAGE_PODMAN (base recipe $_cxenv_base_recipe)"
   else
     _cxenv_skip CX_SKIP_PODMAN "podman import failed: $(echo "$out" | tail -n 1)"
   fi
@@ -173,12 +221,13 @@ _cxenv_podman_image() {
 _cxenv_docker_image() {
   [ -z "${CX_SKIP_DOCKER:-}" ] || return
   local out
-  if "$CX_TEST_DOCKER" image inspect "$CX_TEST_IMAGE_DOCKER" >/dev/null 2>&1; then
+  if _cxenv_base_current "$CX_TEST_DOCKER" "$CX_TEST_IMAGE_DOCKER"; then
     _cxenv_say "docker: image $CX_TEST_IMAGE_DOCKER present"
   elif _cxenv_base_tar && [ -z "$_cxenv_tar" ]; then
     _cxenv_skip CX_SKIP_DOCKER "no base image: $_cxenv_tar_error"
-  elif out=$("$CX_TEST_DOCKER" import "$_cxenv_tar" "$CX_TEST_IMAGE_DOCKER" 2>&1); then
-    _cxenv_say "docker: imported $CX_TEST_IMAGE_DOCKER"
+  elif out=$("$CX_TEST_DOCKER" import --change "LABEL cx.test-base=$_cxenv_base_recipe" \
+    "$_cxenv_tar" "$CX_TEST_IMAGE_DOCKER" 2>&1); then
+    _cxenv_say "docker: imported $CX_TEST_IMAGE_DOCKER (base recipe $_cxenv_base_recipe)"
   else
     _cxenv_skip CX_SKIP_DOCKER "docker import failed: $(echo "$out" | tail -n 1)"
   fi
@@ -241,11 +290,12 @@ _cxenv_rootless_podman() {
       LOGNAME="$CX_TEST_USER" PATH=/usr/local/bin:/usr/bin:/bin CONTAINERS_CONF="$CONTAINERS_CONF" \
       "$@")
   }
-  if _cxenv_as_user podman image exists "$CX_TEST_IMAGE_PODMAN" 2>/dev/null; then
+  if _cxenv_base_current _cxenv_as_user podman "$CX_TEST_IMAGE_PODMAN"; then
     _cxenv_say "rootless podman: image $CX_TEST_IMAGE_PODMAN present for $CX_TEST_USER"
   elif _cxenv_base_tar && [ -z "$_cxenv_tar" ]; then
     _cxenv_skip CX_SKIP_ROOTLESS_PODMAN "no base image: $_cxenv_tar_error"
-  elif out=$(_cxenv_as_user podman import "$_cxenv_tar" "$CX_TEST_IMAGE_PODMAN" 2>&1); then
+  elif out=$(_cxenv_as_user podman import --change "LABEL cx.test-base=$_cxenv_base_recipe" \
+    "$_cxenv_tar" "$CX_TEST_IMAGE_PODMAN" 2>&1); then
     _cxenv_say "rootless podman: imported $CX_TEST_IMAGE_PODMAN for $CX_TEST_USER"
   else
     _cxenv_skip CX_SKIP_ROOTLESS_PODMAN "podman import as $CX_TEST_USER failed: $(echo "$out" | tail -n 1)"
@@ -355,8 +405,8 @@ _cxenv_save
 _cxenv_say "ready in $((SECONDS - _cxenv_t0)) s"
 
 unset -f _cxenv_say _cxenv_skip _cxenv_last_line _cxenv_init _cxenv_podman _cxenv_docker_client \
-  _cxenv_docker _cxenv_base_tar _cxenv_podman_image _cxenv_docker_image _cxenv_subid_add \
+  _cxenv_docker _cxenv_base_tar _cxenv_base_current _cxenv_podman_image _cxenv_docker_image _cxenv_subid_add \
   _cxenv_user _cxenv_rootless_podman _cxenv_rootless_docker _cxenv_ca _cxenv_moto _cxenv_save
-unset _cxenv_root _cxenv_sourced _cxenv_vars _cxenv_t0 _cxenv_is_root _cxenv_tar _cxenv_tar_error \
+unset _cxenv_root _cxenv_sourced _cxenv_vars _cxenv_base_args _cxenv_base_recipe _cxenv_t0 _cxenv_is_root _cxenv_tar _cxenv_tar_error \
   _cxenv_tar_done
 true

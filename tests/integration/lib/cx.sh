@@ -60,8 +60,9 @@ cx_write_config() {
 
 # cx_env USER HOME [VAR=VALUE...] CMD [ARGS...]: run CMD in the current directory with a clean
 # environment (HOME, USER, LOGNAME, PATH, LANG, CONTAINERS_CONF, DOCKER_HOST and CONTAINER_HOST when
-# set (as a user's shell has them: lib/vm.sh exports them), AWS_ENDPOINT_URL_STS=MOTO_ENDPOINT when
-# moto is up, then the VAR=VALUE words), as USER (empty: the current user, else via runuser).
+# set (as a user's shell has them: lib/vm.sh exports them), CONTAINERS_STORAGE_CONF when set and USER
+# is empty, AWS_ENDPOINT_URL_STS=MOTO_ENDPOINT when moto is up, then the VAR=VALUE words), as USER
+# (empty: the current user, else via runuser).
 cx_env() {
   local user=$1 home=$2
   shift 2
@@ -73,6 +74,9 @@ cx_env() {
   if [ -z "$user" ]; then
     local me
     me=$(id -un)
+    # A private podman storage (CONTAINERS_STORAGE_CONF) for a run that must not touch the
+    # machine's images: cx's podman uses the same one as the test's own podman commands.
+    [ -n "${CONTAINERS_STORAGE_CONF:-}" ] && vars+=("CONTAINERS_STORAGE_CONF=$CONTAINERS_STORAGE_CONF")
     env -i USER="$me" LOGNAME="$me" "${vars[@]}" "$@"
   else
     # Rootless podman keeps its images under $XDG_DATA_HOME (default ~/.local/share): point it at
