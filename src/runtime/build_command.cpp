@@ -53,6 +53,7 @@ Status write_build_context(const std::string& dir,
                            const std::optional<std::string>& extra_ca_bundle) {
   if (auto s = write_file(dir + "/Containerfile", embedded::containerfile, 0644); !s) return s;
   if (auto s = write_file(dir + "/entrypoint.sh", embedded::entrypoint, 0755); !s) return s;
+  if (auto s = write_file(dir + "/cx-relay.c", embedded::relay_source, 0644); !s) return s;
   const std::string ca_dir = dir + "/extra-ca";
   if (::mkdir(ca_dir.c_str(), 0755) != 0) {
     return make_error("cannot create " + ca_dir + ": " + std::strerror(errno));
@@ -83,8 +84,11 @@ Status write_build_context(const std::string& dir,
 // hashing at run time.
 std::string image_recipe() { return CX_IMAGE_RECIPE; }
 
-std::string image_recipe_of(std::string_view containerfile, std::string_view entrypoint) {
-  return sha256_hex(sha256_hex(containerfile) + "\n" + sha256_hex(entrypoint)).substr(0, 16);
+std::string image_recipe_of(std::string_view containerfile, std::string_view entrypoint,
+                            std::string_view relay_source) {
+  return sha256_hex(sha256_hex(containerfile) + "\n" + sha256_hex(entrypoint) + "\n" +
+                    sha256_hex(relay_source))
+      .substr(0, 16);
 }
 
 std::vector<std::string> build_argv(const Runtime& rt, const BuildSpec& spec) {

@@ -42,8 +42,9 @@ struct BuildSpec {
 inline constexpr const char* kRecipeLabel = "cx.image-recipe";
 std::string image_recipe();
 // The recipe formula: the first 16 hex digits of SHA-256 over the hex
-// SHA-256 of each file, joined by a newline.
-std::string image_recipe_of(std::string_view containerfile, std::string_view entrypoint);
+// SHA-256 of each file cx builds the image from, joined by newlines.
+std::string image_recipe_of(std::string_view containerfile, std::string_view entrypoint,
+                            std::string_view relay_source);
 
 // Fills `dir` (an existing private directory) with Containerfile,
 // entrypoint.sh (0755) and extra-ca/, which holds the certificates of

@@ -8,5 +8,6 @@ namespace cx::embedded {
 
 extern const std::string_view containerfile;  // src/runtime/image/Containerfile
 extern const std::string_view entrypoint;     // src/runtime/image/entrypoint.sh
+extern const std::string_view relay_source;   // src/runtime/image/cx-relay.c
 
 }  // namespace cx::embedded

@@ -71,38 +71,24 @@ mkdir -p "$HOME" 2>/dev/null || true
 # at run time, so that it is in no `inspect` output.
 broker=/run/cx
 
+# The relays: cx-relay returns once it listens (and serves in the
+# background), so nothing needs to wait for them; set -e ends the start
+# (125) if one cannot listen.
 relay() {  # relay PORT SOCKET
-  socat "TCP-LISTEN:$1,bind=127.0.0.1,reuseaddr,fork" "UNIX-CONNECT:$2" 2>/dev/null &
+  cx-relay "$1" "unix:$2"
 }
 
 gate_relay() {  # gate_relay PORT
-  socat "TCP-LISTEN:$1,bind=127.0.0.1,reuseaddr,fork" "TCP:cx-gate:$1,connect-timeout=10" 2>/dev/null &
+  cx-relay "$1" "tcp:cx-gate:$1"
 }
 
-# wait_listening PORT...: until each loopback port accepts (at most ~5 s).
-wait_listening() {
-  for port in "$@"; do
-    hex=$(printf '%04X' "$port")
-    i=0
-    while ! grep -q "^ *[0-9]*: 0100007F:$hex 00000000:0000 0A" /proc/net/tcp 2>/dev/null; do
-      i=$((i + 1))
-      if [ "$i" -gt 100 ]; then
-        echo "cx-entrypoint: relay on port $port did not start" >&2
-        exit 125
-      fi
-      sleep 0.05
-    done
-  done
-}
-
-ports=""
-if [ -S "$broker/proxy.sock" ]; then relay 3128 "$broker/proxy.sock"; ports="$ports 3128"; fi
-if [ -S "$broker/creds.sock" ]; then relay 9911 "$broker/creds.sock"; ports="$ports 9911"; fi
+if [ -S "$broker/proxy.sock" ]; then relay 3128 "$broker/proxy.sock"; fi
+if [ -S "$broker/creds.sock" ]; then relay 9911 "$broker/creds.sock"; fi
 if [ -r "$broker/proxy-secret" ]; then
   gate_relay 3128
   gate_relay 9911
-  ports="3128 9911"
-  secret=$(cat "$broker/proxy-secret")
+  secret=""
+  IFS= read -r secret <"$broker/proxy-secret" || true  # no newline at its end
   for var in HTTPS_PROXY HTTP_PROXY https_proxy http_proxy; do
     eval "value=\${$var:-}"
     # shellcheck disable=SC2154
@@ -112,8 +98,6 @@ if [ -r "$broker/proxy-secret" ]; then
   done
   unset secret value var
 fi
-# shellcheck disable=SC2086
-[ -z "$ports" ] || wait_listening $ports
 
 if [ -S "$broker/lifeline.sock" ]; then
   main=$$

@@ -44,6 +44,7 @@ TEST_F(BuildContext, WritesTheEmbeddedFilesAndAnEmptyCaDir) {
   ASSERT_TRUE(write_build_context(dir_, std::nullopt).ok());
   EXPECT_EQ(read(dir_ / "Containerfile"), embedded::containerfile);
   EXPECT_EQ(read(dir_ / "entrypoint.sh"), embedded::entrypoint);
+  EXPECT_EQ(read(dir_ / "cx-relay.c"), embedded::relay_source);
   struct stat st {};
   ASSERT_EQ(::stat((dir_ / "entrypoint.sh").c_str(), &st), 0);
   EXPECT_EQ(st.st_mode & 0777, 0755u);
@@ -172,8 +173,9 @@ TEST(ImageRecipe, IsAStableDigestGivenToTheBuildAsALabel) {
   EXPECT_EQ(r.find_first_not_of("0123456789abcdef"), std::string::npos) << r;
   EXPECT_EQ(r, image_recipe());
   // The constant CMake computed is the formula over the files cx embeds.
-  EXPECT_EQ(r, image_recipe_of(embedded::containerfile, embedded::entrypoint));
-  EXPECT_NE(image_recipe_of(embedded::containerfile, "x"), r);
+  EXPECT_EQ(r, image_recipe_of(embedded::containerfile, embedded::entrypoint,
+                               embedded::relay_source));
+  EXPECT_NE(image_recipe_of(embedded::containerfile, embedded::entrypoint, "x"), r);
   EXPECT_EQ(std::string(embedded::containerfile).find(std::string("LABEL ") + kRecipeLabel),
             std::string::npos);
 }

@@ -67,7 +67,7 @@ TEST(Containerfile, FinalStageEndsWithTheVersionedLayers) {
   // The Claude Code binary is the last layer, so a new version rebuilds
   // nothing else (the recipe label is given to the build: build_argv).
   const auto f = stage("final");
-  const auto copy = index_of(f, "COPY --from=builder ");
+  const auto copy = index_of(f, "COPY --from=builder /out/claude ");
   ASSERT_GE(copy, 2u);
   ASSERT_EQ(copy + 1, f.size());
   EXPECT_EQ(f[copy - 2].rfind("ARG CLAUDE_CODE_VERSION", 0), 0u);
