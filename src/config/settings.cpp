@@ -254,21 +254,23 @@ class Builder {
   }
 
   // A file path key: ~/ expanded even when quoted, absolute, a regular file
-  // this user can read, at most `max_bytes`. Returns the path and the text.
-  Result<std::pair<std::string, std::string>> read_named_file(const Assignment& a,
-                                                              size_t max_bytes) const {
+  // this user can read, at most `max_bytes`. Returns the path and the text
+  // (up to `stop_after` only, when given: util/bounded_file.h).
+  Result<std::pair<std::string, std::string>> read_named_file(
+      const Assignment& a, size_t max_bytes, std::string_view stop_after = {}) const {
     std::string path = expand_home(a.value, home());
     if (!path.starts_with('/')) {
       return at(a, a.key + " must be an absolute path (or start with ~/), not `" + a.value + "`");
     }
-    BoundedRead r = read_bounded_file(path, max_bytes);
+    BoundedRead r = read_bounded_file(path, max_bytes, stop_after);
     if (!r.ok()) return at(a, a.key + ": cannot read " + path + ": " + r.why);
     return std::pair{std::move(path), std::move(r.text)};
   }
 
   Status paths() {
     if (const Assignment* a = optional("CX_EXTRA_CA_CERTS")) {
-      auto file = read_named_file(*a, kMaxCaBundleBytes);
+      // Only whether it holds a certificate: `cx build` reads it whole.
+      auto file = read_named_file(*a, kMaxCaBundleBytes, "-----BEGIN CERTIFICATE-----");
       if (!file) return file.error();
       if (file->second.find("-----BEGIN CERTIFICATE-----") == std::string::npos) {
         return at(*a, "CX_EXTRA_CA_CERTS: " + file->first + " holds no PEM certificate",

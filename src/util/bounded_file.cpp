@@ -30,7 +30,8 @@ BoundedRead failed(int err) {
 
 }  // namespace
 
-BoundedRead read_bounded_file(const std::string& path, std::size_t max_bytes) {
+BoundedRead read_bounded_file(const std::string& path, std::size_t max_bytes,
+                              std::string_view stop_after) {
   UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY));
   if (!fd) return failed(errno);
   struct stat st {};
@@ -58,7 +59,12 @@ BoundedRead read_bounded_file(const std::string& path, std::size_t max_bytes) {
     if (n < 0 && errno == EINTR) continue;
     if (n < 0) return failed(errno);
     if (n == 0) break;
+    const std::size_t before = r.text.size();
     r.text.append(buf, static_cast<std::size_t>(n));
+    if (!stop_after.empty() &&
+        r.text.find(stop_after, before >= stop_after.size() ? before - stop_after.size() + 1 : 0) !=
+            std::string::npos)
+      break;
     if (r.text.size() > max_bytes) {
       r.text.clear();
       r.why = too_large;

@@ -8,6 +8,7 @@
 
 #include <cstddef>
 #include <string>
+#include <string_view>
 
 namespace cx {
 
@@ -23,7 +24,11 @@ struct BoundedRead {
 // Reads `path` whole: open(O_NONBLOCK) so that opening a FIFO cannot block,
 // fstat on that descriptor (anything but a regular file is refused), then at
 // most `max_bytes` (a larger file, even one that grows while read, is refused).
-BoundedRead read_bounded_file(const std::string& path, std::size_t max_bytes);
+// With `stop_after`, reading ends once the text read holds it (a check that
+// needs only to find it: the whole of a large file is not read, which on a
+// session's start costs page faults for nothing); `text` is then a prefix.
+BoundedRead read_bounded_file(const std::string& path, std::size_t max_bytes,
+                              std::string_view stop_after = {});
 
 // Returns a size for messages: "1 MiB", "64 KiB", "100 bytes".
 std::string size_text(std::size_t bytes);

@@ -42,6 +42,24 @@ TEST_F(BoundedFile, ReadsARegularFileUpToTheCap) {
   EXPECT_TRUE(r.text.empty());
 }
 
+// stop_after: reading ends in the chunk that completes the needle (also one
+// split across two reads); without it in the file, the whole is read; the
+// cap holds either way.
+TEST_F(BoundedFile, StopsOnceTheNeedleIsRead) {
+  const std::string needle = "-----BEGIN CERTIFICATE-----";
+  const std::string filler(16384 - 10, '#');  // the needle straddles the first two reads
+  const std::string p = write("ca", filler + needle + std::string(200000, 'x'));
+  BoundedRead r = read_bounded_file(p, 1 << 20, needle);
+  ASSERT_TRUE(r.ok()) << r.why;
+  EXPECT_NE(r.text.find(needle), std::string::npos);
+  EXPECT_EQ(r.text.size(), 2u * 16384);
+  const std::string q = write("none", std::string(50000, 'y'));
+  r = read_bounded_file(q, 1 << 20, needle);
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r.text.size(), 50000u);
+  EXPECT_FALSE(read_bounded_file(p, 1000, needle).ok());
+}
+
 TEST_F(BoundedFile, EmptyFileIsRead) {
   BoundedRead r = read_bounded_file(write("empty", ""), 10);
   EXPECT_TRUE(r.ok());
