@@ -132,12 +132,14 @@ cx_assert_one_error() {
 
 # cx_image_hash: print the image recipe of the cx under test (`cx version`: a digest of the
 # Containerfile and entrypoint it embeds, which cx build puts in the image's cx.image-recipe label)
-# with a digest of the test CA bundle that the build trusts.
+# with a digest of the test CA bundle that the build trusts and the base image's id.
 cx_image_hash() {
-  local recipe
+  local recipe base
   recipe=$("$CX_BIN" version | sed -n 's/.*(image recipe \([0-9a-f]*\)).*/\1/p')
   [ -n "$recipe" ] || return 1
-  echo "$recipe-$(cat "${CX_TEST_CA:-/dev/null}" 2>/dev/null | sha256sum | cut -c1-16)"
+  # The base it is built on: a re-imported base (test-env.sh, a new base recipe) means a rebuild.
+  base=$(podman image inspect --format '{{.Id}}' "${CX_TEST_IMAGE_PODMAN:-}" 2>/dev/null | cut -c1-16)
+  echo "$recipe-$(cat "${CX_TEST_CA:-/dev/null}" 2>/dev/null | sha256sum | cut -c1-16)-${base:-nobase}"
 }
 
 # _cx_image_id RUNTIME [USER [DOCKER_HOST]]: print the image id of CX_ITEST_IMAGE in RUNTIME's
