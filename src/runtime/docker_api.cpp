@@ -11,7 +11,6 @@
 #include <mutex>
 #include <nlohmann/json.hpp>
 
-#include "proc/capture.h"
 #include "runtime/transport.h"
 #include "util/unique_fd.h"
 
@@ -101,27 +100,9 @@ Result<DockerInfo> ask_docker(const std::string& docker, const EnvLookup& env) {
     }
   }
   // The client: it knows every endpoint kind (tcp://, ssh://, TLS, ...).
-  auto r = proc::capture(
-      {.argv = {docker, "info", "--format",
-                "{{.OperatingSystem}}\t{{.Name}}\t{{.KernelVersion}}\t{{json .SecurityOptions}}"},
-       .timeout = std::chrono::seconds(30)});
-  if (!r) return r.error();
-  if (r->exit_code != 0 || r->timed_out) {
-    std::string err = r->err.substr(0, r->err.find('\n'));
-    return make_error("`" + docker + " info` failed" + (err.empty() ? "" : ": " + err),
-                      "is the engine running? `" + docker + " info` says why");
-  }
-  const std::string line = r->out.substr(0, r->out.find('\n'));
-  DockerInfo info;
-  size_t a = line.find('\t'), b = a == std::string::npos ? a : line.find('\t', a + 1),
-         c = b == std::string::npos ? b : line.find('\t', b + 1);
-  if (c == std::string::npos)
-    return make_error("cannot read the engine's answer to `docker info` (expected 4 fields)");
-  info.operating_system = line.substr(0, a);
-  info.name = line.substr(a + 1, b - a - 1);
-  info.kernel = line.substr(b + 1, c - b - 1);
-  info.rootless = line.find("name=rootless", c) != std::string::npos;
-  return info;
+  auto facts = engine_info(Runtime{docker, RuntimeKind::kDocker, false, false});
+  if (!facts) return facts.error();
+  return DockerInfo{facts->operating_system, facts->hostname, facts->kernel, facts->rootless};
 }
 
 }  // namespace

@@ -219,7 +219,8 @@ std::vector<std::string> engine_info_argv(const Runtime& rt) {
             "{{.Host.Distribution.Distribution}}\t{{.Host.Hostname}}\t{{.Host.Kernel}}\t"
             "{{.Host.ServiceIsRemote}}"};
   }
-  return {rt.path, "info", "--format", "{{.OperatingSystem}}\t{{.Name}}\t{{.KernelVersion}}"};
+  return {rt.path, "info", "--format",
+          "{{.OperatingSystem}}\t{{.Name}}\t{{.KernelVersion}}\t{{json .SecurityOptions}}"};
 }
 
 Status parse_engine_info(const Runtime& rt, const std::string& out, EngineFacts& facts) {
@@ -232,15 +233,31 @@ Status parse_engine_info(const Runtime& rt, const std::string& out, EngineFacts&
     if (tab == std::string::npos) break;
     start = tab + 1;
   }
-  const size_t want = rt.kind == RuntimeKind::kPodman ? 4 : 3;
+  const size_t want = 4;
   if (fields.size() != want)
     return make_error("cannot read the engine's answer to `" + std::string(config::to_string(rt.kind)) +
                       " info` (expected " + std::to_string(want) + " fields)");
   facts.operating_system = fields[0];
   facts.hostname = fields[1];
   facts.kernel = fields[2];
-  if (rt.kind == RuntimeKind::kPodman) facts.podman_remote = fields[3] == "true";
+  if (rt.kind == RuntimeKind::kPodman)
+    facts.podman_remote = fields[3] == "true";
+  else
+    facts.rootless = fields[3].find("name=rootless") != std::string::npos;
   return Ok{};
+}
+
+Result<EngineFacts> engine_info(const Runtime& rt) {
+  auto info = proc::capture({.argv = engine_info_argv(rt), .timeout = std::chrono::seconds(30)});
+  if (!info) return info.error();
+  if (info->exit_code != 0 || info->timed_out) {
+    std::string err = info->err.substr(0, info->err.find('\n'));
+    return make_error("`" + rt.path + " info` failed" + (err.empty() ? "" : ": " + err),
+                      "is the engine running? `" + rt.path + " info` says why");
+  }
+  EngineFacts facts;
+  if (Status st = parse_engine_info(rt, info->out, facts); !st) return st.error();
+  return facts;
 }
 
 std::vector<std::string> podman_connections_argv(const Runtime& rt) {
@@ -394,14 +411,12 @@ Result<EngineFacts> query_engine(const Runtime& rt, config::TransportMode mode,
     facts.hostname = info->name;
     facts.kernel = info->kernel;
   } else {
-    auto info = proc::capture({.argv = engine_info_argv(rt), .timeout = std::chrono::seconds(30)});
+    auto info = engine_info(rt);
     if (!info) return info.error();
-    if (info->exit_code != 0) {
-      std::string err = info->err.substr(0, info->err.find('\n'));
-      return make_error("`" + rt.path + " info` failed" + (err.empty() ? "" : ": " + err),
-                        "is the engine running? `" + rt.path + " info` says why");
-    }
-    if (Status st = parse_engine_info(rt, info->out, facts); !st) return st.error();
+    facts.operating_system = info->operating_system;
+    facts.hostname = info->hostname;
+    facts.kernel = info->kernel;
+    facts.podman_remote = info->podman_remote;
   }
   // The default network's gateway: where remote forced on this host listens,
   // and for podman in a VM what host.containers.internal must name.

@@ -37,6 +37,7 @@ struct EngineFacts {
   std::string hostname;          // the engine host's name (docker info Name, podman Host.Hostname)
   std::string kernel;            // the engine host's kernel release
   bool podman_remote = false;    // podman info Host.ServiceIsRemote
+  bool rootless = false;         // docker info SecurityOptions has name=rootless
   // The default network's gateway as the engine reports it (a subnet's
   // first address when it names none); only asked for when needed.
   std::string default_gateway;
@@ -81,9 +82,13 @@ inline bool transport_needs_engine(config::TransportMode mode) {
 void read_endpoint(const Runtime& rt, const EnvLookup& env, EngineFacts& facts);
 
 // The `RUNTIME info` argv that prints OperatingSystem, host name, kernel
-// (and podman's ServiceIsRemote) on one tab-separated line, and its parser.
+// and podman's ServiceIsRemote or docker's SecurityOptions on one
+// tab-separated line, and its parser.
 std::vector<std::string> engine_info_argv(const Runtime& rt);
 Status parse_engine_info(const Runtime& rt, const std::string& out, EngineFacts& facts);
+// Runs engine_info_argv and parses its answer (a failed run is one error
+// naming the command, with a hint).
+Result<EngineFacts> engine_info(const Runtime& rt);
 
 // `podman system connection list` printing `DEFAULT URI` lines, and whether
 // one is the default (then podman is a remote client: podman machine, or a

@@ -164,8 +164,11 @@ TEST(Transport, RemoteForcedOnAVmKeepsTheVmAddressing) {
 TEST(Transport, ParsesTheEnginesAnswers) {
   EngineFacts e;
   ASSERT_TRUE(parse_engine_info(rt(RuntimeKind::kDocker),
-                                "Docker Desktop\tdocker-desktop\t6.10.14-linuxkit\n", e)
+                                "Docker Desktop\tdocker-desktop\t6.10.14-linuxkit\t"
+                                "[\"name=seccomp,profile=builtin\",\"name=rootless\"]\n",
+                                e)
                   .ok());
+  EXPECT_TRUE(e.rootless);
   EXPECT_EQ(e.operating_system, "Docker Desktop");
   EXPECT_EQ(e.hostname, "docker-desktop");
   EXPECT_EQ(e.kernel, "6.10.14-linuxkit");
