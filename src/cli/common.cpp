@@ -49,10 +49,16 @@ Fatal missing_image(const runtime::Runtime& rt, const std::string& tag, int exit
                exit_code, "build it: cx build");
 }
 
-void require_image(const runtime::Runtime& rt, const std::string& tag, int exit_code) {
+Result<bool> image_present(const runtime::Runtime& rt, const std::string& tag) {
   auto r = proc::capture({.argv = runtime::image_exists_argv(rt, tag)});
-  if (!r) throw Fatal(r.error(), exit_code);
-  if (r->exit_code != 0) throw missing_image(rt, tag, exit_code);
+  if (!r) return r.error();
+  return r->exit_code == 0;
+}
+
+void require_image(const runtime::Runtime& rt, const std::string& tag, int exit_code) {
+  const auto present = image_present(rt, tag);
+  if (!present) throw Fatal(present.error(), exit_code);
+  if (!*present) throw missing_image(rt, tag, exit_code);
 }
 
 }  // namespace cx::cli

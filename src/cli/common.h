@@ -31,6 +31,9 @@ Result<std::vector<std::string>> check_allow_hosts(const config::Settings& s);
 std::optional<Error> root_refusal(const runtime::Runtime& rt, const config::Settings& s,
                                   unsigned euid);
 
+// Whether `tag` is in the runtime's local image store (`image inspect`); an
+// error when the runtime could not be run.
+Result<bool> image_present(const runtime::Runtime& rt, const std::string& tag);
 // Fails unless `tag` exists in the runtime's local image store.
 void require_image(const runtime::Runtime& rt, const std::string& tag, int exit_code);
 // The error require_image throws for a missing image.

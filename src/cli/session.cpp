@@ -288,8 +288,8 @@ int cmd_session(const Invocation& inv) {
   // After the runtime failed to start the container: was it the image?
   const auto image_missing_after = [&] {
     if (image_checked) return false;
-    auto r = proc::capture({.argv = runtime::image_exists_argv(rt, s.image_tag)});
-    return r && r->exit_code != 0 && !r->timed_out;
+    const auto present = image_present(rt, s.image_tag);
+    return present && !*present;
   };
   // The entries were checked above (check_allow_hosts).
   auto allow = unwrap(
