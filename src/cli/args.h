@@ -10,7 +10,9 @@
 
 namespace cx::cli {
 
-enum class Command { Run, Shell, Build, Symlink, Unlink, Creds, Ps, Gc, Doctor, Init, Help, Version };
+enum class Command {
+  Run, Shell, Build, Symlink, Unlink, Creds, Ps, Gc, Doctor, Init, Completion, Help, Version
+};
 
 struct RunFlags {
   bool dry_run = false;
@@ -23,11 +25,13 @@ struct RunFlags {
 struct BuildFlags {
   bool no_cache = false;
   bool print = false;
+  bool verbose = false;  // the runtime's output as it comes, not only on failure
   std::optional<std::string> claude_version;
 };
 
 struct InitFlags {
   std::optional<std::string> role, runtime, region, image, profile;
+  std::optional<std::string> inference_profile;  // ANTHROPIC_MODEL and the model-slot keys
   bool yes = false;    // ask nothing: flags and defaults only
   bool force = false;  // replace an existing file
 };
@@ -39,11 +43,14 @@ struct Invocation {
   InitFlags init;
   std::optional<std::string> dir;    // symlink / unlink
   std::string creds_format = "env";  // creds: env | json | process
+  std::string topic;                 // help: the command asked about, or empty
+  std::string shell;                 // completion: bash | zsh | fish
   std::vector<std::string> rest;     // claude args (run) or the command (shell)
   std::string argv0;                 // cx's argv[0], set by main: see port::self_exe_path
 };
 
-// Parses argv[1..]. A usage error is an Error (the caller exits 2).
+// Parses argv[1..] by the command table (command_table.h). A usage error is
+// an Error (the caller exits 2).
 Result<Invocation> parse_args(const std::vector<std::string>& args);
 
 }  // namespace cx::cli

@@ -6,7 +6,7 @@
 
 namespace cx::cli {
 
-int cmd_help();
+int cmd_help(const Invocation& inv);
 int cmd_version();
 int cmd_symlink(const Invocation& inv);
 int cmd_unlink(const Invocation& inv);
@@ -16,6 +16,7 @@ int cmd_ps();
 int cmd_gc();
 int cmd_doctor();
 int cmd_init(const Invocation& inv);
+int cmd_completion(const Invocation& inv);
 // `cx`, `cx run` and `cx shell`.
 int cmd_session(const Invocation& inv);
 

@@ -1,44 +1,105 @@
+#include <algorithm>
 #include <cstdio>
+#include <string>
 
+#include "cli/command_table.h"
 #include "cli/commands.h"
 #include "runtime/build_command.h"
 
 namespace cx::cli {
+namespace {
 
-int cmd_help() {
-  std::fputs(R"(cx - run Claude Code in an ephemeral container with one IAM role's credentials
+// Wraps `text` at `width` columns, each line after `indent` spaces.
+std::string wrap(std::string_view text, size_t indent, size_t width = 79) {
+  std::string out, line;
+  const std::string pad(indent, ' ');
+  size_t i = 0;
+  while (i < text.size()) {
+    size_t j = text.find(' ', i);
+    if (j == std::string_view::npos) j = text.size();
+    std::string_view word = text.substr(i, j - i);
+    if (!line.empty() && pad.size() + line.size() + 1 + word.size() > width) {
+      out += pad + line + "\n";
+      line.clear();
+    }
+    if (!line.empty()) line += ' ';
+    line += word;
+    i = j + 1;
+  }
+  if (!line.empty()) out += pad + line + "\n";
+  return out;
+}
 
-usage:
-  cx [CLAUDE-ARGS...]            run a session in the current directory (mounted at /src)
-  cx run [RUN-FLAGS] [--] [CLAUDE-ARGS...]
-  cx shell [RUN-FLAGS] [--] [CMD...]
-                                 the same sandbox running CMD (default: bash) instead of claude
-  cx build [--no-cache] [--claude-version V] [--print]
-                                 build IMAGE_TAG from the Containerfile built into cx
-  cx creds [--format env|json|process]
-                                 assume the role and print its temporary credentials
-  cx ps / cx gc                  list live sessions / clean up after sessions whose cx died
-  cx doctor                      check everything a session needs (exit 0 only if all pass)
-  cx init [--role ARN] [--runtime R] [--region X] [--image TAG] [--profile P] [--yes] [--force]
-                                 write a commented config file (asks on a terminal)
-  cx symlink [DIR] / cx unlink [DIR]
-                                 create / remove DIR/cx (default ~/.local/bin)
-  cx help | cx version
+// "  --network allowlist|open  override ...": the help in one column after the
+// widest flag (at most column 33), wrapped under itself.
+std::string flag_lines(const std::vector<FlagSpec>& flags) {
+  std::vector<std::string> lefts;
+  size_t col = 0;
+  for (const FlagSpec& f : flags) {
+    std::string left = "  ";
+    if (!f.alias.empty()) left += std::string(f.alias) + ", ";
+    left += f.name;
+    if (f.takes_value()) left += " " + std::string(f.metavar);
+    col = std::max(col, left.size() + 2);
+    lefts.push_back(std::move(left));
+  }
+  col = std::min<size_t>(col, 33);
+  std::string out;
+  for (size_t i = 0; i < flags.size(); ++i) {
+    std::string text = wrap(flags[i].help, col);
+    if (lefts[i].size() + 1 < col)
+      text.replace(0, lefts[i].size(), lefts[i]);
+    else
+      text = lefts[i] + "\n" + text;
+    out += text;
+  }
+  return out;
+}
 
-run flags:
-  --dry-run                      print the runtime command (secrets redacted), run nothing
-  --network allowlist|open       override CX_NETWORK
-  --persist project|shared|none  override CX_PERSIST
-  --allow-home                   allow mounting $HOME or a directory holding ~/.aws or ~/.ssh
-  --verbose                      say what cx does
+std::string general_help() {
+  std::string out =
+      "cx - run Claude Code in an ephemeral container with one IAM role's credentials\n\n"
+      "usage: cx [CLAUDE-ARGS...]       a session in the current directory (cx run)\n"
+      "       cx COMMAND [ARGS...]\n\ncommands:\n";
+  for (const CommandSpec& c : command_table()) {
+    std::string left = "  " + std::string(c.name);
+    left.resize(14, ' ');
+    out += left + std::string(c.summary) + "\n";
+  }
+  out += "\nrun and shell flags:\n" + flag_lines(find_command("run")->flags) + "\n";
+  out += "cx help COMMAND, or cx COMMAND --help: that command's usage, flags and examples.\n\n";
+  for (const HelpSection& s : help_sections()) {
+    if (!s.in_short_help) continue;
+    out += wrap(s.body, 0) + "\n";
+  }
+  return out;
+}
 
-Arguments that are not cx's go to claude: `cx --continue`, `cx -p "explain this repo"`,
-`cx -- --help` (claude's help).
+std::string command_help(const CommandSpec& c) {
+  // The usage line wrapped under itself after "usage: cx NAME ".
+  const std::string head = "usage: cx " + std::string(c.name) + " ";
+  const std::string args = synopsis(c).substr(3 + c.name.size());  // " [--flag] ..." or ""
+  std::string out = "usage: cx " + std::string(c.name) + "\n";
+  if (!args.empty()) {
+    out = wrap(args.substr(1), head.size());
+    out.replace(0, head.size(), head);
+  }
+  out += "\n";
+  out += wrap(c.description, 0);
+  if (!c.flags.empty()) out += "\nflags:\n" + flag_lines(c.flags);
+  if (!c.examples.empty()) {
+    out += c.examples.size() == 1 ? "\nexample:\n" : "\nexamples:\n";
+    for (std::string_view e : c.examples) out += "  " + std::string(e) + "\n";
+  }
+  return out;
+}
 
-config: $ENV_FILE, else ~/.claude-exec (see .claude-exec.example)
-exit status: claude's own; 128+N if killed by signal N; 125 if cx failed before claude ran
-)",
-             stdout);
+}  // namespace
+
+int cmd_help(const Invocation& inv) {
+  const CommandSpec* c = inv.topic.empty() ? nullptr : find_command(inv.topic);
+  const std::string text = c ? command_help(*c) : general_help();
+  std::fputs(text.c_str(), stdout);
   return 0;
 }
 

@@ -21,7 +21,7 @@ void print_error(const std::string& message, const std::string& hint) {
 int dispatch(const Invocation& inv) {
   switch (inv.command) {
     case Command::Help:
-      return cmd_help();
+      return cmd_help(inv);
     case Command::Version:
       return cmd_version();
     case Command::Symlink:
@@ -40,6 +40,8 @@ int dispatch(const Invocation& inv) {
       return cmd_doctor();
     case Command::Init:
       return cmd_init(inv);
+    case Command::Completion:
+      return cmd_completion(inv);
     case Command::Run:
     case Command::Shell:
       return cmd_session(inv);

@@ -26,7 +26,8 @@ std::span<const std::string_view> known_cx_keys();
 // (the first in SPEC order on ties).
 std::string_view nearest_cx_key(std::string_view key);
 
-// Returns the Levenshtein distance between `a` and `b`.
+// Returns the edit distance between `a` and `b`: insertions, deletions,
+// substitutions and swaps of two neighbours ("biuld" is one from "build").
 size_t edit_distance(std::string_view a, std::string_view b);
 
 // Returns the sentence explaining why the file may not set `key` (kSecret or

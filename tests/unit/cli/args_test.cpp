@@ -153,3 +153,81 @@ TEST(Args, PsAndGcTakeNoArguments) {
 
 }  // namespace
 }  // namespace cx::cli
+
+namespace cx::cli {
+namespace {
+
+TEST(Args, HelpForOneCommand) {
+  auto inv = ok({"help", "doctor"});
+  EXPECT_EQ(inv.command, Command::Help);
+  EXPECT_EQ(inv.topic, "doctor");
+  EXPECT_TRUE(ok({"help"}).topic.empty());
+  EXPECT_EQ(err({"help", "doctr"}), "cx help: no command \"doctr\" (did you mean doctor?)");
+  EXPECT_EQ(err({"help", "frobnicate"}), "cx help: no command \"frobnicate\"");
+  EXPECT_EQ(ok({"help", "help"}).topic, "help");
+}
+
+TEST(Args, CommandHelpFlag) {
+  for (const char* c : {"run", "shell", "build", "creds", "ps", "gc", "doctor", "init", "symlink",
+                        "unlink", "completion", "help", "version"}) {
+    for (const char* h : {"--help", "-h"}) {
+      auto inv = ok({c, h});
+      EXPECT_EQ(inv.command, Command::Help) << c << " " << h;
+      EXPECT_EQ(inv.topic, c) << c << " " << h;
+    }
+  }
+  // After a flag too; after `--`, or once claude's arguments began, it is claude's.
+  EXPECT_EQ(ok({"run", "--dry-run", "--help"}).topic, "run");
+  auto inv = ok({"run", "--", "--help"});
+  EXPECT_EQ(inv.command, Command::Run);
+  EXPECT_EQ(inv.rest, (std::vector<std::string>{"--help"}));
+  inv = ok({"shell", "ls", "--help"});
+  EXPECT_EQ(inv.command, Command::Shell);
+  EXPECT_EQ(inv.rest, (std::vector<std::string>{"ls", "--help"}));
+}
+
+TEST(Args, Completion) {
+  for (const char* s : {"bash", "zsh", "fish"}) EXPECT_EQ(ok({"completion", s}).shell, s);
+  EXPECT_EQ(err({"completion"}), "cx completion needs a shell: bash|zsh|fish");
+  EXPECT_EQ(err({"completion", "tcsh"}),
+            "cx completion: shell must be one of bash, zsh, fish, not \"tcsh\"");
+  EXPECT_EQ(err({"completion", "bash", "zsh"}), "cx completion takes at most one shell");
+}
+
+TEST(Args, TypoOfACommandIsAUsageError) {
+  EXPECT_EQ(err({"doctr"}), "unknown command \"doctr\" (did you mean doctor?)");
+  EXPECT_EQ(err({"biuld"}), "unknown command \"biuld\" (did you mean build?)");
+  EXPECT_EQ(err({"shel", "-c", "x"}), "unknown command \"shel\" (did you mean shell?)");
+  EXPECT_EQ(err({"inti"}), "unknown command \"inti\" (did you mean init?)");
+  EXPECT_EQ(err({"sp"}), "unknown command \"sp\" (did you mean ps?)");
+}
+
+TEST(Args, WordsThatAreNotTyposGoToClaude) {
+  // Claude's own commands, prompts, words further away, short words that
+  // are as likely a prompt, and anything after `--`.
+  for (std::vector<std::string> a :
+       std::vector<std::vector<std::string>>{{"mcp", "list"},
+                                             {"config"},
+                                             {"update"},
+                                             {"install"},
+                                             {"explain this repo"},
+                                             {"fix"},
+                                             {"ls"},
+                                             {"go"},
+                                             {"Doctor"},
+                                             {"--", "doctr"}}) {
+    auto inv = ok(a);
+    EXPECT_EQ(inv.command, Command::Run) << a[0];
+    EXPECT_FALSE(inv.rest.empty()) << a[0];
+  }
+}
+
+TEST(Args, InitInferenceProfileAndBuildVerbose) {
+  const std::string arn = "arn:aws:bedrock:us-east-1:123456789012:application-inference-profile/x";
+  EXPECT_EQ(ok({"init", "--inference-profile", arn}).init.inference_profile, arn);
+  EXPECT_TRUE(ok({"build", "--verbose"}).build.verbose);
+  EXPECT_EQ(err({"build", "--print=yes"}), "--print takes no value");
+}
+
+}  // namespace
+}  // namespace cx::cli

@@ -56,6 +56,10 @@ TEST(Keys, EditDistance) {
   EXPECT_EQ(edit_distance("kitten", "sitting"), 3u);
   EXPECT_EQ(edit_distance("flaw", "lawn"), 2u);
   EXPECT_EQ(edit_distance("CX_CACHE", "CX_CACHE"), 0u);
+  // A swap of neighbours is one edit, not two.
+  EXPECT_EQ(edit_distance("biuld", "build"), 1u);
+  EXPECT_EQ(edit_distance("ab", "ba"), 1u);
+  EXPECT_EQ(edit_distance("ca", "abc"), 3u);
 }
 
 TEST(Keys, NearestKnownKey) {
