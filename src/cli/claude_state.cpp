@@ -38,4 +38,40 @@ Status prepare_claude_state(const std::string& dir) {
   return write_private_file(config, seed.dump(2) + "\n");
 }
 
+namespace {
+
+bool is_uuid(const std::string& s) {
+  if (s.size() != 36) return false;
+  for (size_t i = 0; i < s.size(); ++i) {
+    const bool dash = i == 8 || i == 13 || i == 18 || i == 23;
+    if (dash ? s[i] != '-' : !std::isxdigit(static_cast<unsigned char>(s[i]))) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+std::string newest_conversation(const std::string& dir, std::filesystem::file_time_type since,
+                                size_t max_entries) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  // Claude names a project's directory after its path, / becoming -.
+  fs::directory_iterator it(fs::path(dir) / "projects" / "-src", ec);
+  std::string best;
+  fs::file_time_type best_time = since;
+  size_t seen = 0;
+  for (; !ec && it != fs::directory_iterator(); it.increment(ec)) {
+    if (++seen > max_entries) break;
+    const fs::path& p = it->path();
+    if (p.extension() != ".jsonl" || !is_uuid(p.stem().string())) continue;
+    const fs::file_status st = it->symlink_status(ec);
+    if (ec || !fs::is_regular_file(st)) continue;
+    const fs::file_time_type t = it->last_write_time(ec);
+    if (ec || t < best_time) continue;
+    best_time = t;
+    best = p.stem().string();
+  }
+  return best;
+}
+
 }  // namespace cx::cli

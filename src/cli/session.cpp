@@ -463,6 +463,10 @@ int cmd_session(const Invocation& inv) {
                  shell ? "shell" : "claude", project.c_str(), s.aws_iam_role.c_str(),
                  log->path().c_str());
 
+  // Conversations saved from now on are this session's.
+  // (A second early: file times come from a coarser clock.)
+  const auto state_since = std::filesystem::file_time_type::clock::now() - std::chrono::seconds(1);
+
   // The tripwire's snapshot, taken before the agent can write anything.
   std::optional<workspace::Tripwire> tripwire;
   if (s.tripwire != config::TripwireMode::kOff) {
@@ -549,6 +553,13 @@ int cmd_session(const Invocation& inv) {
                              {"max_rss_kb", static_cast<long long>(ru.ru_maxrss)}});
   if (!no_image)
     std::fprintf(stderr, "cx: %s%s\n", log->summary(elapsed).c_str(), tripwire_summary.c_str());
+  // Claude's own parting line says `claude --resume ID`; through cx it is this.
+  if (!shell && !fresh && code < 125) {
+    if (std::string conversation = newest_conversation(state_dir, state_since);
+        !conversation.empty())
+      std::fprintf(stderr, "cx: to resume this conversation: cx --resume %s\n",
+                   conversation.c_str());
+  }
   (void)reaper->forget("audit");
   return code;
 }

@@ -53,6 +53,14 @@ e2e_assert_session_clean "$A"
 n_states=$(find "$states/projects" -mindepth 1 -maxdepth 1 -type d 2>/dev/null | wc -l)
 assert_eq 1 "$n_states" "state directories under $states/projects after the first run"
 pass "run 1 in project A answered in $E2E_SECS s; its state: $(ls "$states/projects")"
+# Claude would say `claude --resume ID`; cx says how to do that through cx, and ID is the
+# conversation this run saved.
+hint=$(grep '^cx: to resume this conversation: cx --resume ' <<<"$RUN_ERR")
+resume_id=${hint##* }
+[[ "$resume_id" =~ ^[0-9a-f-]{36}$ ]] || fail "no resume hint with a conversation ID after run 1: $RUN_ERR"
+[ -f "$states/projects/$(ls "$states/projects")/projects/-src/$resume_id.jsonl" ] ||
+  fail "the hint's conversation $resume_id is not in project A's state"
+pass "cx printed: $hint"
 
 run_in "$A" --continue -p "second: what was the password?"
 e2e_assert_answer "$E2E_ANSWER_DEFAULT"
@@ -91,6 +99,8 @@ if texts_since | grep -q teal-3; then
   fail "CX_PERSIST=none: --continue saw the previous run's conversation: $(texts_since)"
 fi
 assert_eq "$before" "$(find "$states" -mindepth 1 | sort)" "the state directories after two CX_PERSIST=none runs"
+! grep -q 'to resume this conversation' <<<"$RUN_ERR" ||
+  fail "CX_PERSIST=none: cx offered to resume a conversation it did not keep: $RUN_ERR"
 pass "CX_PERSIST=none: no state directory created or changed, --continue did not see the previous run (exit $RUN_RC)"
 
 # --- shared --------------------------------------------------------------------------------------

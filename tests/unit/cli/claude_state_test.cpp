@@ -42,3 +42,37 @@ TEST(ClaudeState, SeedsOnboardingAndTrustOnceAndKeepsExistingState) {
 
 }  // namespace
 }  // namespace cx::cli
+
+namespace cx::cli {
+namespace {
+
+TEST(ClaudeState, NewestConversationIsTheNewestTranscriptShapedLikeAnId) {
+  namespace fs = std::filesystem;
+  char tmpl[] = "/tmp/cx-cs-XXXXXX";
+  const fs::path dir = ::mkdtemp(tmpl);
+  const fs::path conv = dir / "projects" / "-src";
+  fs::create_directories(conv);
+  const auto now = fs::file_time_type::clock::now();
+  auto touch = [&](const std::string& name, std::chrono::seconds age) {
+    std::ofstream(conv / name) << "{}\n";
+    fs::last_write_time(conv / name, now - age);
+  };
+  const std::string older = "0b7c5d0e-1111-4a2b-8c3d-0123456789ab";
+  const std::string newer = "9f1e2d3c-2222-4a2b-8c3d-0123456789ab";
+  EXPECT_EQ(newest_conversation(dir.string(), now - std::chrono::seconds(60)), "");
+  touch(older + ".jsonl", std::chrono::seconds(30));
+  touch(newer + ".jsonl", std::chrono::seconds(10));
+  touch("not-an-id.jsonl", std::chrono::seconds(1));               // the agent's own file
+  touch("aaaaaaaa-3333-4a2b-8c3d-0123456789ab.txt", std::chrono::seconds(1));
+  // A symlink is skipped however new (its name still prints, but points anywhere).
+  fs::create_symlink("/etc/passwd", conv / "bbbbbbbb-4444-4a2b-8c3d-0123456789ab.jsonl");
+  EXPECT_EQ(newest_conversation(dir.string(), now - std::chrono::seconds(60)), newer);
+  // Only what changed during the session counts.
+  EXPECT_EQ(newest_conversation(dir.string(), now - std::chrono::seconds(20)), newer);
+  EXPECT_EQ(newest_conversation(dir.string(), now - std::chrono::seconds(5)), "");
+  EXPECT_EQ(newest_conversation((dir / "nowhere").string(), now), "");
+  fs::remove_all(dir);
+}
+
+}  // namespace
+}  // namespace cx::cli
