@@ -6,6 +6,7 @@
 #include "runtime/run_command.h"
 #include "util/env.h"
 #include "util/fatal.h"
+#include "util/term_style.h"
 
 namespace cx::cli {
 
@@ -13,7 +14,8 @@ config::Settings load_config_or_die(int exit_code) {
   auto env = process_env();
   auto path = unwrap(config::config_path(env), exit_code);
   auto settings = unwrap(config::load_settings(path, env), exit_code);
-  for (const auto& w : settings.warnings) std::fprintf(stderr, "cx: warning: %s\n", w.c_str());
+  for (const auto& w : settings.warnings)
+    std::fprintf(stderr, "%s %s\n", term::warning_prefix().c_str(), w.c_str());
   return settings;
 }
 

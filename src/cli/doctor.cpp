@@ -32,6 +32,7 @@
 #include "util/portable.h"
 #include "util/private_fs.h"
 #include "util/temp_dir.h"
+#include "util/term_style.h"
 #include "util/unique_fd.h"
 #include "util/url.h"
 
@@ -41,12 +42,13 @@ namespace {
 class Report {
  public:
   void pass(const std::string& check, const std::string& what) {
-    std::printf("\u2713 %s: %s\n", check.c_str(), what.c_str());
+    std::printf("%s %s: %s\n", term::paint(STDOUT_FILENO, term::Tint::kGreen, "\u2713").c_str(),
+                check.c_str(), what.c_str());
     ++checks_;
   }
   void fail(const std::string& check, const std::string& what, const std::string& fix) {
-    std::printf("\u2717 %s: %s%s%s\n", check.c_str(), what.c_str(), fix.empty() ? "" : " \u2014 fix: ",
-                fix.c_str());
+    std::printf("%s %s: %s%s%s\n", term::paint(STDOUT_FILENO, term::Tint::kRed, "\u2717").c_str(),
+                check.c_str(), what.c_str(), fix.empty() ? "" : " \u2014 fix: ", fix.c_str());
     ++checks_;
     ++failed_;
   }
@@ -57,7 +59,8 @@ class Report {
     ++failed_;
   }
   void note(const std::string& check, const std::string& what) {
-    std::printf("! %s: %s\n", check.c_str(), what.c_str());
+    std::printf("%s %s: %s\n", term::paint(STDOUT_FILENO, term::Tint::kYellow, "!").c_str(),
+                check.c_str(), what.c_str());
   }
   int finish() const {
     if (failed_ == 0)

@@ -9,12 +9,13 @@
 #include "cli/commands.h"
 #include "proc/signals.h"
 #include "util/fatal.h"
+#include "util/term_style.h"
 
 namespace cx::cli {
 namespace {
 
 void print_error(const std::string& message, const std::string& hint) {
-  std::fprintf(stderr, "cx: error: %s\n", message.c_str());
+  std::fprintf(stderr, "%s %s\n", term::error_prefix().c_str(), message.c_str());
   if (!hint.empty()) std::fprintf(stderr, "cx: hint: %s\n", hint.c_str());
 }
 

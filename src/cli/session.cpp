@@ -36,18 +36,19 @@
 #include "proc/supervisor.h"
 #include "runtime/container_contract.h"
 #include "runtime/mount_policy.h"
-#include "runtime/seccomp_profile.h"
-#include "workspace/tripwire.h"
 #include "runtime/run_command.h"
 #include "runtime/runtime.h"
+#include "runtime/seccomp_profile.h"
 #include "runtime/transport.h"
+#include "util/digest.h"
 #include "util/env.h"
 #include "util/fatal.h"
 #include "util/private_fs.h"
 #include "util/shell_words.h"
 #include "util/temp_dir.h"
+#include "util/term_style.h"
 #include "util/ustar.h"
-#include "util/digest.h"
+#include "workspace/tripwire.h"
 
 extern char** environ;
 
@@ -118,8 +119,8 @@ static std::string report_tripwire(workspace::Tripwire& tripwire, config::Tripwi
                            {"kept_at", c.kept_at}});
   }
   if (tripwire.truncated())
-    std::fprintf(stderr,
-                 "cx: warning: tripwire: the workspace is too large or deep to compare whole\n");
+    std::fprintf(stderr, "%s tripwire: the workspace is too large or deep to compare whole\n",
+                 term::warning_prefix().c_str());
   if (changes.empty()) return {};
   return " · tripwire: " + std::to_string(changes.size()) +
          (changes.size() == 1 ? " change" : " changes") +
@@ -137,8 +138,8 @@ runtime::Transport choose_transport(const config::Settings& s, const runtime::Ru
     auto asked = runtime::query_engine(rt, s.transport, env);
     if (!asked) {
       if (!dry) throw Fatal(asked.error(), kStart);
-      std::fprintf(stderr, "cx: warning: %s; the plan below assumes the local transport\n",
-                   asked.error().message.c_str());
+      std::fprintf(stderr, "%s %s; the plan below assumes the local transport\n",
+                   term::warning_prefix().c_str(), asked.error().message.c_str());
       runtime::Transport t;
       t.reason = "the engine did not answer";
       return t;
@@ -230,17 +231,18 @@ int cmd_session(const Invocation& inv) {
   const bool allowlist = s.network == config::NetworkMode::kAllowlist;
   if (!allowlist)
     std::fprintf(stderr,
-                 "cx: warning: CX_NETWORK=open: the agent can reach any host the runtime's network "
-                 "reaches\n");
+                 "%s CX_NETWORK=open: the agent can reach any host the runtime's network "
+                 "reaches\n",
+                 term::warning_prefix().c_str());
 
   for (const std::string& w : unwrap(check_allow_hosts(s), kStart))
-    std::fprintf(stderr, "cx: warning: %s\n", w.c_str());
+    std::fprintf(stderr, "%s %s\n", term::warning_prefix().c_str(), w.c_str());
   runtime::Runtime rt = resolve_runtime_or_die(s, kStart);
   if (auto refused = root_refusal(rt, s, ::geteuid())) {
     // A dry run shows the plan, and says that a real run would stop here.
     if (!dry) throw Fatal(*refused, kStart);
-    std::fprintf(stderr, "cx: warning: a real run would be refused: %s\ncx: hint: %s\n",
-                 refused->message.c_str(), refused->hint.c_str());
+    std::fprintf(stderr, "%s a real run would be refused: %s\ncx: hint: %s\n",
+                 term::warning_prefix().c_str(), refused->message.c_str(), refused->hint.c_str());
   }
   std::string home = env_value(env, "HOME").value_or("");
   std::error_code ec;
@@ -254,7 +256,8 @@ int cmd_session(const Invocation& inv) {
   for (const auto& m : s.mounts) user_mounts.push_back({m.host, m.container, m.read_only, false});
   auto mounts =
       unwrap(runtime::check_user_mounts(user_mounts, mount_rules, &mount_warnings), kStart);
-  for (const auto& w : mount_warnings) std::fprintf(stderr, "cx: warning: %s\n", w.c_str());
+  for (const auto& w : mount_warnings)
+    std::fprintf(stderr, "%s %s\n", term::warning_prefix().c_str(), w.c_str());
 
   const runtime::Transport transport = choose_transport(s, rt, env, dry);
   const bool remote = transport.kind == runtime::TransportKind::kRemote;
@@ -413,7 +416,7 @@ int cmd_session(const Invocation& inv) {
   RecordGuard record_guard{state, id, true};
   unwrap(reaper->remove_on_exit(record_path(state, id)), kStart);
   if (auto st = write_record(state, record); !st)
-    std::fprintf(stderr, "cx: warning: %s\n", st.error().message.c_str());
+    std::fprintf(stderr, "%s %s\n", term::warning_prefix().c_str(), st.error().message.c_str());
 
   // The credential endpoint's token; on the remote transport also the
   // egress proxy's secret. Local: a file in the mounted directory, readable
@@ -433,7 +436,9 @@ int cmd_session(const Invocation& inv) {
     vo.refresh_margin = std::chrono::seconds(s.refresh_margin);
     vendor = std::make_unique<broker::CredentialVendor>(
         [&source] { return source->issue(false); }, creds, clock, vo,
-        [](const std::string& w) { std::fprintf(stderr, "\r\ncx: warning: %s\r\n", w.c_str()); },
+        [](const std::string& w) {
+          std::fprintf(stderr, "\r\n%s %s\r\n", term::warning_prefix().c_str(), w.c_str());
+        },
         [&](const aws::Credentials& c) {
           log->credentials_issued(c);
           record.expiration = c.expiration;
@@ -482,7 +487,7 @@ int cmd_session(const Invocation& inv) {
                              std::chrono::steady_clock::now() - t_arm)
                              .count()}});
     } else {
-      std::fprintf(stderr, "cx: warning: tripwire off for this session: %s\n",
+      std::fprintf(stderr, "%s tripwire off for this session: %s\n", term::warning_prefix().c_str(),
                    armed.error().message.c_str());
     }
   }
@@ -513,7 +518,8 @@ int cmd_session(const Invocation& inv) {
   const bool no_image = code == kStart && image_missing_after();
   if (no_image) {
     const Fatal f = missing_image(rt, s.image_tag, kStart);
-    std::fprintf(stderr, "cx: error: %s\ncx: hint: %s\n", f.what(), f.hint().c_str());
+    std::fprintf(stderr, "%s %s\ncx: hint: %s\n", term::error_prefix().c_str(), f.what(),
+                 f.hint().c_str());
   }
   // `run --rm` removes the container before the client returns the
   // command's own exit status (docker's client waits for the removal too).
@@ -533,8 +539,9 @@ int cmd_session(const Invocation& inv) {
     // (the audit log may be what hangs); cx ends here, and the reaper
     // removes the broker directory and the record and notes the end.
     std::fprintf(stderr,
-                 "cx: warning: the broker did not stop within 5 s (its thread is stuck); "
-                 "cx exits without it\n");
+                 "%s the broker did not stop within 5 s (its thread is stuck); "
+                 "cx exits without it\n",
+                 term::warning_prefix().c_str());
     std::fflush(nullptr);
     ::_exit(code);
   }

@@ -9,6 +9,7 @@
 #include "cli/commands.h"
 #include "util/fatal.h"
 #include "util/portable.h"
+#include "util/term_style.h"
 
 namespace fs = std::filesystem;
 
@@ -66,9 +67,8 @@ int cmd_symlink(const Invocation& inv) {
   }
   std::printf("cx: %s -> %s\n", link.c_str(), self.c_str());
   if (!on_path(dir))
-    std::fprintf(stderr,
-                 "cx: warning: %s is not on PATH\ncx: hint: add it: export PATH=\"%s:$PATH\"\n",
-                 dir.c_str(), dir.c_str());
+    std::fprintf(stderr, "%s %s is not on PATH\ncx: hint: add it: export PATH=\"%s:$PATH\"\n",
+                 term::warning_prefix().c_str(), dir.c_str(), dir.c_str());
   return 0;
 }
 

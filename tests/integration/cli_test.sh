@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# The cx commands that need no container: version, help, symlink/unlink (link target, PATH
+# The cx commands that need no container: version, help (per command), typos answered with "did
+# you mean" while claude's own commands pass through, colour only on a terminal, symlink/unlink (link target, PATH
 # warning, refusing to remove what is not cx's link), build --print, and run --dry-run (secrets
 # shown as <redacted>, never in the output, nothing started).
 here=$(dirname "$0")
@@ -30,6 +31,48 @@ for a in help --help -h; do
   for w in shell build symlink; do assert_contains "$RUN_OUT" "$w" "cx $a"; done
 done
 pass "cx help / --help / -h exit 0 and list the commands"
+
+# Help per command: `cx help doctor` and `cx doctor --help` print doctor's own usage, not the general help.
+cx_run_capture "" "$HOME_DIR" help doctor
+assert_rc 0 "cx help doctor"
+help_doctor=$RUN_OUT
+assert_contains "$help_doctor" "usage: cx doctor" "cx help doctor"
+assert_not_contains "$help_doctor" "usage: cx build" "cx help doctor"
+cx_run_capture "" "$HOME_DIR" doctor --help
+assert_rc 0 "cx doctor --help"
+assert_eq "$help_doctor" "$RUN_OUT" "cx doctor --help and cx help doctor"
+pass "cx help doctor and cx doctor --help print doctor's usage"
+
+# A typo of a cx command is a usage error with "did you mean"; claude's own commands still pass to claude.
+for typo in doctr:doctor biuld:build; do
+  cx_run_capture "" "$HOME_DIR" "${typo%%:*}"
+  assert_rc 2 "cx ${typo%%:*}"
+  cx_assert_one_error "cx ${typo%%:*}"
+  assert_contains "$RUN_ERR" "did you mean ${typo#*:}?" "cx ${typo%%:*}"
+done
+cx_run_capture "" "$HOME_DIR" mcp list
+# Handed to a session (which needs the config file this home lacks), not refused as a typo.
+assert_rc 125 "cx mcp list"
+assert_not_contains "$RUN_ERR" "unknown command" "cx mcp list"
+assert_contains "$RUN_ERR" "cannot read config file" "cx mcp list"
+pass "cx doctr / cx biuld: exit 2 with did you mean; cx mcp list goes to claude's session"
+
+# Colour only on a terminal: escapes under a pty (script), none with NO_COLOR or in a pipe.
+if command -v script >/dev/null; then
+  on_tty() { # on_tty ENV... : cx doctr on a pty, its bytes on stdout
+    env -i PATH="$PATH" HOME="$HOME_DIR" TERM=xterm "$@" \
+      timeout 20 script -qec "$(printf '%q' "$CX_BIN") doctr" /dev/null </dev/null
+  }
+  esc=$'\033['
+  assert_contains "$(on_tty)" "${esc}1;31mcx: error:" "cx doctr on a terminal"
+  assert_not_contains "$(on_tty NO_COLOR=1)" "$esc" "cx doctr on a terminal with NO_COLOR=1"
+  assert_not_contains "$(on_tty TERM=dumb)" "$esc" "cx doctr on a terminal with TERM=dumb"
+  cx_run_capture "" "$HOME_DIR" doctr
+  assert_not_contains "$RUN_ERR" "$esc" "cx doctr in a pipe"
+  pass "cx: error: is red on a terminal only (not with NO_COLOR, TERM=dumb or in a pipe)"
+else
+  echo "note: no script(1): the colour check on a terminal is not run"
+fi
 
 # --- symlink / unlink ---------------------------------------------------------------------------
 bin_real=$(readlink -f "$CX_BIN")
