@@ -2,7 +2,9 @@
 # `cx build --claude-version V` with rootful podman: the image it makes holds Claude Code V (what
 # `claude --version` prints in it and what cx build reported), only the layer holding the Claude Code
 # binary differs from the shared test image (everything before it comes from the build cache), and a
-# version npm does not have fails the build with one cx error and leaves no image behind.
+# version npm does not have fails the build with one cx error and leaves no image behind. On a
+# terminal cx build shows one line with the step and the time; in a pipe it prints nothing until a
+# failure, then the end of the runtime's output and where the whole of it is (build.log, 0600).
 here=$(dirname "$0")
 . "$here/lib/common.sh"
 . "$here/lib/cx.sh"
@@ -32,12 +34,24 @@ cx_write_config "$home/.claude-exec" IMAGE_TAG="$tag"
 # --- an older release, from the cache but for its own layer ----------------------------------------
 t0=$SECONDS
 cd "$home" || fail "cannot enter $home"
-run_capture cx_env "" "$home" "$CX_BIN" build --claude-version "$prev"
+# On a terminal (script(1) gives it one): one line, rewritten in place, with the step and the time.
+run_capture cx_env "" "$home" TERM=xterm timeout 900 script -qec \
+  "$(printf '%q ' "$CX_BIN" build --claude-version "$prev")" /dev/null </dev/null
 assert_rc 0 "cx build --claude-version $prev"
 echo "note: cx build --claude-version $prev took $((SECONDS - t0)) s with the shared image's layers cached"
-assert_contains "$RUN_ERR" "cx: building $tag with podman (Claude Code $prev)" "cx build's stderr"
+assert_contains "$RUN_OUT" "cx: building $tag with podman (Claude Code $prev)" "cx build on a terminal"
 assert_contains "$RUN_OUT" "cx: built $tag: Claude Code $prev" "cx build's report"
 pass "cx build reported Claude Code $prev"
+step_re='cx: (\[[0-9]+/[0-9]+\] )?step [0-9]+/[0-9]+: '
+[[ "$RUN_OUT" =~ $'\r'$step_re[^$'\r']*" ("[0-9]+s")" ]] ||
+  fail "cx build on a terminal shows no progress line: $(tr '\r\033' '|~' <<<"$RUN_OUT" | tail -c 600)"
+steps=$(grep -aoE $'\r'"$step_re" <<<"$RUN_OUT" | sort -u | wc -l)
+[ "$steps" -ge 3 ] || fail "cx build on a terminal showed $steps distinct steps"
+assert_not_contains "$RUN_OUT" "npm" "cx build on a terminal (the runtime's output stays in the log)"
+log=$home/.local/state/cx/build.log
+[ "$(stat -c %a "$log" 2>/dev/null)" = 600 ] || fail "no build log $log of mode 600"
+assert_contains "$(cat "$log")" "STEP 1/" "the build log"
+pass "on a terminal: $steps steps shown on one line, the runtime's output in $log (0600)"
 
 in_image=$(podman run --rm --network none --entrypoint /usr/local/bin/claude "$tag" --version) ||
   fail "claude --version failed in $tag"
@@ -67,6 +81,13 @@ assert_contains "$last" "cx: error: podman build failed" "the build error"
 [ "$(grep -c '^cx: error: ' <<<"$RUN_ERR")" = 1 ] || fail "expected one cx: error line"
 if podman image exists "$tag"; then fail "a failed build left $tag behind"; fi
 pass "a release npm does not have: one cx error, exit 1, no image"
+# In a pipe: no progress line; the end of the runtime's output, then the error naming the log.
+assert_not_contains "$RUN_ERR" $'\r' "cx build's stderr in a pipe"
+assert_not_contains "$RUN_ERR" "cx: step " "cx build's stderr in a pipe"
+assert_contains "$(grep -v '^cx: ' <<<"$RUN_ERR")" "0.0.0-cx-no-such-release" "the build output's end, before the error"
+assert_contains "$RUN_ERR" "all of it is in $log" "the hint"
+assert_contains "$(cat "$log")" "0.0.0-cx-no-such-release" "the build log"
+pass "a failed build in a pipe: no progress line, the last lines of the build output, the log's path"
 
 # --- not a version at all: a usage error before any build --------------------------------------
 run_capture cx_env "" "$home" "$CX_BIN" build --claude-version 'https://example.invalid/claude.tgz'

@@ -167,7 +167,8 @@ _cx_image_build() {
   home=$(new_home)
   cx_write_config "$home/.claude-exec" RUNTIME="$rt"
   echo "note: building $CX_ITEST_IMAGE with $rt via cx build (log $log); takes minutes" >&2
-  if ! (cd "$home" && cx_env "" "$home" "$CX_BIN" build) >"$log" 2>&1 </dev/null; then
+  # --verbose: the runtime's whole output in this log, for a build that fails in CI.
+  if ! (cd "$home" && cx_env "" "$home" "$CX_BIN" build --verbose) >"$log" 2>&1 </dev/null; then
     fail "cx build with $rt failed: $(grep -E '^cx: |rror' "$log" | tail -n 3)"
   fi
   id=$(_cx_image_id "$rt") || fail "cx build succeeded but $rt has no $CX_ITEST_IMAGE"
