@@ -23,11 +23,12 @@
 #   tmux_kill NAME [SECS]       kill the session's server and wait (default 10 s) until its
 #                               process is gone; fails if it is not
 #
-# Every session has a tmux server of its own on a fresh socket under TEST_TMP: the server of a
-# killed session can take a second or two to die after kill-server returns, and a new session
-# started on its socket meanwhile lands in the dying server ("server exited unexpectedly"). The
-# pane stays on screen after CMD ends (remain-on-exit), and each server is killed, waited for and
-# if need be SIGKILLed when the test exits.
+# Every session has a tmux server of its own on a fresh socket under TEST_TMP: kill-server returns
+# before the server has exited, and a new session started on its socket meanwhile can land in the
+# dying server ("server exited unexpectedly", then "no server running"; 9 in 100 tries when
+# new-session follows kill-server at once). The pane stays on screen after CMD ends
+# (remain-on-exit), and each server is killed, waited for and if need be SIGKILLed when the test
+# exits.
 
 declare -gA _tmux_dir=() _tmux_pid=()
 
