@@ -9,7 +9,7 @@ here=$(dirname "$0")
 require_cx
 [ "$(id -u)" = 0 ] || skip "scripts/demo runs as root"
 require_podman
-require_cmd tmux jq
+require_cmd jq
 
 out="$TEST_TMP/demo.out"
 before=$(podman ps -a --filter label=cx.session --format '{{.Names}}' | sort)

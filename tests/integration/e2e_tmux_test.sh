@@ -12,6 +12,7 @@ here=$(dirname "$0")
 . "$here/lib/cx.sh"
 . "$here/lib/bedrock.sh"
 . "$here/lib/e2e.sh"
+. "$here/lib/tmux.sh"
 
 require_cx
 require_cmd tmux jq setpriv
@@ -21,46 +22,20 @@ cx_image_ensure podman
 e2e_standin_start --answer "$E2E_ANSWER_DEFAULT"
 e2e_prepare podman ""
 
-sock="cx-e2e-tmux-$$"
-t() { tmux -L "$sock" "$@"; }
-on_exit "tmux -L $sock kill-server 2>/dev/null"
-screen() { t capture-pane -p -t cx; }
-# wait_screen REGEX [SECS]: wait until the pane shows REGEX (ERE).
-wait_screen() {
-  local i
-  for ((i = 0; i < ${2:-30} * 10; i++)); do
-    screen | grep -Eq -- "$1" && return 0
-    sleep 0.1
-  done
-  echo "--- pane:"
-  screen
-  fail "the terminal never showed /$1/"
-}
 # rule_width: the length of the longest run of box-drawing rule characters on screen.
 rule_width() {
   local line m=0 LC_ALL=C.UTF-8
   while IFS= read -r line; do
     [ "${#line}" -gt "$m" ] && m=${#line}
-  done < <(screen | grep -o '─*')
+  done < <(tmux_screen cx | grep -o '─*')
   echo "$m"
 }
-# start_cx W H: run interactive cx in a new tmux window of W x H; its exit status goes to
-# $TEST_TMP/exit.
+# start_cx W H: run interactive cx in a new terminal (session cx) of W x H, its stderr to
+# $TEST_TMP/cx.err.
 start_cx() {
-  rm -f "$TEST_TMP/exit"
-  t kill-server 2>/dev/null
-  t new-session -d -s cx -x "$1" -y "$2" \
-    "cd '$E2E_PROJ' && env -i HOME='$E2E_HOME' USER=$(id -un) PATH='$CX_ITEST_PATH' LANG=C.UTF-8 TERM=xterm-256color CONTAINERS_CONF='$CONTAINERS_CONF' AWS_ENDPOINT_URL_STS='$MOTO_ENDPOINT' '$CX_BIN' 2>'$TEST_TMP/cx.err'; echo CXEXIT=\$? > '$TEST_TMP/exit'; sleep 120"
-}
-# wait_exit: wait (30 s) for cx to end; sets CX_EXIT.
-wait_exit() {
-  local i
-  for ((i = 0; i < 300; i++)); do
-    [ -s "$TEST_TMP/exit" ] && break
-    sleep 0.1
-  done
-  [ -s "$TEST_TMP/exit" ] || { screen; fail "cx did not end within 30 s"; }
-  CX_EXIT=$(sed -n 's/^CXEXIT=//p' "$TEST_TMP/exit")
+  tmux_start -c "$E2E_PROJ" -i -2 "$TEST_TMP/cx.err" cx "$1" "$2" HOME="$E2E_HOME" USER="$(id -un)" \
+    PATH="$CX_ITEST_PATH" LANG=C.UTF-8 TERM=xterm-256color CONTAINERS_CONF="$CONTAINERS_CONF" \
+    AWS_ENDPOINT_URL_STS="$MOTO_ENDPOINT" "$CX_BIN"
 }
 # the audit log of the newest session.
 newest_audit() {
@@ -70,20 +45,20 @@ newest_audit() {
 # --- 1. the UI starts at its prompt ------------------------------------------------------------
 t0=$SECONDS
 start_cx 100 30
-wait_screen 'Claude Code v[0-9]' 60
-wait_screen '^❯' 30
-pass "the claude UI is up after $((SECONDS - t0)) s: $(screen | grep -o 'Claude Code v[0-9.]*' | head -n 1), $(screen | grep -o '[A-Za-z0-9. ]*· Amazon Bedrock' | head -n 1)"
-if screen | grep -Eiq 'choose the text style|dark mode|light mode|trust the files|do you trust|security notes|select login method|api key'; then
-  screen
+tmux_wait cx 'Claude Code v[0-9]' 60
+tmux_wait cx '^❯' 30
+pass "the claude UI is up after $((SECONDS - t0)) s: $(tmux_screen cx | grep -o 'Claude Code v[0-9.]*' | head -n 1), $(tmux_screen cx | grep -o '[A-Za-z0-9. ]*· Amazon Bedrock' | head -n 1)"
+if tmux_screen cx | grep -Eiq 'choose the text style|dark mode|light mode|trust the files|do you trust|security notes|select login method|api key'; then
+  tmux_show cx
   fail "a first-run question is on screen"
 fi
 pass "no onboarding, theme or trust question on screen"
 
 # --- 2. prompt and answer ------------------------------------------------------------------------
-t send-keys -t cx -l 'say hi from tmux'
+tmux_send cx -l 'say hi from tmux'
 sleep 0.3
-t send-keys -t cx Enter
-wait_screen "$(sed 's/[.()]/\\&/g' <<<"$E2E_ANSWER_DEFAULT")" 60
+tmux_send cx Enter
+tmux_wait cx "$(sed 's/[.()]/\\&/g' <<<"$E2E_ANSWER_DEFAULT")" 60
 [ "$(e2e_model_requests '.user_texts | index(["say hi from tmux"])' | wc -l)" -ge 1 ] ||
   fail "the stand-in never got the typed prompt: $(bedrock_log_summary)"
 pass "typed prompt + Enter: the stand-in's answer is on screen"
@@ -91,27 +66,26 @@ pass "typed prompt + Enter: the stand-in's answer is on screen"
 # --- 3. resize -----------------------------------------------------------------------------------
 w=$(rule_width)
 if [ "$w" -lt 90 ] || [ "$w" -gt 100 ]; then
-  screen
+  tmux_show cx
   fail "claude's rule is $w wide in a 100-column window"
 fi
-t resize-window -t cx -x 140 -y 40
+tmux_resize cx 140 40
 for ((i = 0; i < 50; i++)); do
   [ "$(rule_width)" -gt 100 ] && break
   sleep 0.1
 done
 w2=$(rule_width)
 if [ "$w2" -lt 130 ] || [ "$w2" -gt 140 ]; then
-  screen
+  tmux_show cx
   fail "after resize-window to 140x40, claude's rule is $w2 wide (was $w)"
 fi
 pass "a resize reaches claude: its rule redrew from $w to $w2 columns"
 
 # --- 4. /exit ------------------------------------------------------------------------------------
-t send-keys -t cx -l '/exit'
+tmux_send cx -l '/exit'
 sleep 0.5
-t send-keys -t cx Enter
-wait_exit
-assert_eq 0 "$CX_EXIT" "cx's exit status after /exit"
+tmux_send cx Enter
+tmux_assert_exit cx 0 "cx's exit status after /exit"
 E2E_AUDIT=$(newest_audit)
 e2e_assert_egress
 e2e_assert_session_clean
@@ -121,12 +95,11 @@ denied=$(jq -r 'select(.event == "egress" and .allowed == false) | "\(.host):\(.
 
 # --- 5. Ctrl-C -----------------------------------------------------------------------------------
 start_cx 100 30
-wait_screen '^❯' 60
-t send-keys -t cx C-c
+tmux_wait cx '^❯' 60
+tmux_send cx C-c
 sleep 0.5
-t send-keys -t cx C-c
-wait_exit
-assert_eq 0 "$CX_EXIT" "cx's exit status after Ctrl-C Ctrl-C"
+tmux_send cx C-c
+tmux_assert_exit cx 0 "cx's exit status after Ctrl-C Ctrl-C"
 E2E_AUDIT=$(newest_audit)
 e2e_assert_session_clean
 pass "Ctrl-C twice at the prompt: cx exited 0, container and session files gone"

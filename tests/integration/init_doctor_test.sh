@@ -11,6 +11,7 @@ here=$(dirname "$0")
 . "$here/lib/moto.sh"
 . "$here/lib/cx.sh"
 . "$here/lib/bedrock.sh"
+. "$here/lib/tmux.sh"
 
 require_cx
 require_cmd sha256sum
@@ -68,45 +69,31 @@ pass "--force replaces the file (defaults: IMAGE_TAG=cx:latest)"
 # --- init on a real terminal ---------------------------------------------------------------------
 interactive_init() {
   require_cmd tmux
-  local ihome sock out
+  local ihome
   ihome=$(new_home)
-  sock="cx-init-$$"
-  on_exit "tmux -L $sock kill-server 2>/dev/null"
-  t() { tmux -L "$sock" "$@"; }
-  screen() { t capture-pane -p -t init; }
-  wait_screen() {
-    local i
-    for ((i = 0; i < 100; i++)); do
-      screen | grep -Eq -- "$1" && return 0
-      sleep 0.1
-    done
-    screen
-    fail "the terminal never showed /$1/"
+  # start_init: cx init in a new terminal (a fresh tmux server; the one before is gone first).
+  start_init() {
+    tmux_start -c "$ihome" -i init 150 40 HOME="$ihome" PATH="$CX_ITEST_PATH" LANG=C.UTF-8 \
+      TERM=xterm "$CX_BIN" init
   }
-  t new-session -d -s init -x 150 -y 40 \
-    "cd '$ihome' && env -i HOME='$ihome' PATH='$CX_ITEST_PATH' LANG=C.UTF-8 TERM=xterm '$CX_BIN' init; echo CXEXIT=\$? > '$TEST_TMP/init.exit'; sleep 60"
-  wait_screen 'Container runtime .*\[(podman|docker|nerdctl)\]:'
-  t send-keys -t init Enter
-  wait_screen 'Image to build and run \[cx:latest\]:'
-  t send-keys -t init -l 'localhost/cx-tty:2'
-  t send-keys -t init Enter
-  wait_screen 'AWS profile that assumes the role \[default\]:'
-  t send-keys -t init Enter
-  wait_screen 'Bedrock region \[us-east-1\]:'
-  t send-keys -t init -l 'eu-central-1'
-  t send-keys -t init Enter
-  wait_screen 'ARN of the IAM role the agent gets:'
-  t send-keys -t init -l 'not-an-arn'
-  t send-keys -t init Enter
-  wait_screen 'AWS_IAM_ROLE'
-  t send-keys -t init -l "$ROLE"
-  t send-keys -t init Enter
-  for ((i = 0; i < 100; i++)); do
-    [ -s "$TEST_TMP/init.exit" ] && break
-    sleep 0.1
-  done
-  out=$(cat "$TEST_TMP/init.exit" 2>/dev/null)
-  [ "$out" = CXEXIT=0 ] || { screen; fail "interactive cx init ended with [$out]"; }
+  start_init
+  tmux_wait init 'Container runtime .*\[(podman|docker|nerdctl)\]:' 10
+  tmux_send init Enter
+  tmux_wait init 'Image to build and run \[cx:latest\]:' 10
+  tmux_send init -l 'localhost/cx-tty:2'
+  tmux_send init Enter
+  tmux_wait init 'AWS profile that assumes the role \[default\]:' 10
+  tmux_send init Enter
+  tmux_wait init 'Bedrock region \[us-east-1\]:' 10
+  tmux_send init -l 'eu-central-1'
+  tmux_send init Enter
+  tmux_wait init 'ARN of the IAM role the agent gets:' 10
+  tmux_send init -l 'not-an-arn'
+  tmux_send init Enter
+  tmux_wait init 'AWS_IAM_ROLE' 10
+  tmux_send init -l "$ROLE"
+  tmux_send init Enter
+  tmux_assert_exit init 0 "interactive cx init" 10
   for line in IMAGE_TAG=localhost/cx-tty:2 AWS_REGION=eu-central-1 AWS_IAM_ROLE="$ROLE"; do
     grep -qxF "$line" "$ihome/.claude-exec" || fail "interactive init: no line $line"
   done
@@ -115,25 +102,11 @@ interactive_init() {
 
   # A second run asks before replacing; "n" keeps the file.
   sum=$(sha256sum <"$ihome/.claude-exec")
-  rm -f "$TEST_TMP/init.exit"
-  t kill-server 2>/dev/null
-  # kill-server returns before the server is gone; a new session started
-  # meanwhile can land in the dying server (seen on a loaded machine).
-  for ((i = 0; i < 50; i++)); do
-    t list-sessions >/dev/null 2>&1 || break
-    sleep 0.1
-  done
-  sleep 0.2
-  t new-session -d -s init -x 150 -y 40 \
-    "cd '$ihome' && env -i HOME='$ihome' PATH='$CX_ITEST_PATH' LANG=C.UTF-8 TERM=xterm '$CX_BIN' init; echo CXEXIT=\$? > '$TEST_TMP/init.exit'; sleep 60"
-  wait_screen 'already exists\. Replace it\? \[y/N\]:'
-  t send-keys -t init -l n
-  t send-keys -t init Enter
-  for ((i = 0; i < 100; i++)); do
-    [ -s "$TEST_TMP/init.exit" ] && break
-    sleep 0.1
-  done
-  assert_eq CXEXIT=1 "$(cat "$TEST_TMP/init.exit" 2>/dev/null)" "cx init answered n"
+  start_init
+  tmux_wait init 'already exists\. Replace it\? \[y/N\]:' 10
+  tmux_send init -l n
+  tmux_send init Enter
+  tmux_assert_exit init 1 "cx init answered n" 10
   assert_eq "$sum" "$(sha256sum <"$ihome/.claude-exec")" "the file after answering n"
   pass "cx init on a terminal asks before replacing a file; n keeps it (exit 1)"
 }
