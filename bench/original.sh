@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The original claude-exec's session start, rebuilt from its description
-# (../shared/brief/ORIGINAL.md) for bench/run to compare cx against: bash
+# (docs/original.md §A session, step by step) for bench/run to compare cx against: bash
 # sources the config, `aws sts assume-role ... --output json`, three `jq -r`,
 # then the runtime's `run`. It is a measuring stick, not a tool: like the
 # original it puts the credentials in the runtime's argv, which is one of the

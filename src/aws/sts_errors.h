@@ -1,6 +1,6 @@
 #pragma once
 // Turns an STS error document into one sentence a user can act on, with the
-// fix in the hint (SPEC.md §3).
+// fix in the hint (docs/contract.md §STS errors).
 
 #include <optional>
 #include <string>

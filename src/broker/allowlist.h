@@ -40,12 +40,13 @@ Result<AllowEntry> parse_allow_entry(std::string_view entry,
 
 // The Bedrock hosts Claude Code reaches in `region` on port 443:
 // bedrock-runtime.REGION.DNS-SUFFIX (invoke) and bedrock.REGION.DNS-SUFFIX
-// (inference profiles), the two it was seen to CONNECT to (ENVIRONMENT.md),
-// plus their `-fips` forms when `fips` (AWS_USE_FIPS_ENDPOINT=true, the only
-// case in which the SDK uses them) is set. Cross-region inference profiles
-// are served by the source region's endpoint, and credentials come from the
-// broker, so no STS or other AWS host is needed. DNS-SUFFIX is
-// amazonaws.com.cn for cn-* regions, amazonaws.com otherwise.
+// (inference profiles), the two it was seen to CONNECT to
+// (docs/environment.md §Claude Code against a stand-in), plus their `-fips`
+// forms when `fips` (AWS_USE_FIPS_ENDPOINT=true, the only case in which the
+// SDK uses them) is set. Cross-region inference profiles are served by the
+// source region's endpoint, and credentials come from the broker, so no STS
+// or other AWS host is needed. DNS-SUFFIX is amazonaws.com.cn for cn-*
+// regions, amazonaws.com otherwise.
 std::vector<std::string> bedrock_hosts(std::string_view region, bool fips = false);
 
 struct Decision {

@@ -10,8 +10,8 @@ namespace cx::config {
 
 namespace {
 
-// The CX_* keys of SPEC.md §2, in its order.
-// CX_ALLOW_ROOT is cx's own addition (README, "Running as root").
+// The CX_* keys in the order of docs/contract.md §Keys; CX_ALLOW_ROOT, cx's
+// own addition (README, "Running as root"), comes last.
 constexpr std::array<std::string_view, 15> kCxKeys = {
     "CX_CREDENTIALS",       "CX_NETWORK",        "CX_ALLOW_HOSTS",
     "CX_PERSIST",           "CX_EXTRA_CA_CERTS", "CX_MOUNTS",

@@ -19,11 +19,11 @@ enum class KeyClass {
 // Returns what cx does with `key` (a valid variable name).
 KeyClass classify_key(std::string_view key);
 
-// Returns every CX_* key cx knows, in SPEC.md order.
+// Returns every CX_* key cx knows, in the order of docs/contract.md §Keys.
 std::span<const std::string_view> known_cx_keys();
 
 // Returns the known CX_* key nearest to `key` by edit distance, ignoring case
-// (the first in SPEC order on ties).
+// (the first in that order on ties).
 std::string_view nearest_cx_key(std::string_view key);
 
 // Returns the edit distance between `a` and `b`: insertions, deletions,

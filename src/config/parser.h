@@ -3,7 +3,7 @@
 // and the original cx sourced it; this parser reads it as data and refuses
 // everything a shell would execute, so a config file can never run code.
 //
-// Accepted (SPEC.md §2):
+// Accepted (docs/contract.md §File and syntax):
 //   KEY=value            one assignment per line; `export ` prefix allowed
 //   # comment            a whole line, or after a blank outside quotes
 //   bare, 'single', "double" segments, concatenated as in sh (a"b c"'d')

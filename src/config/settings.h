@@ -1,6 +1,6 @@
 #pragma once
-// Settings: the validated contents of ~/.claude-exec (SPEC.md §2), built from
-// the parsed file and the host environment.
+// Settings: the validated contents of ~/.claude-exec (docs/contract.md §Keys),
+// built from the parsed file and the host environment.
 
 #include <cstddef>
 #include <optional>

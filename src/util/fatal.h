@@ -9,7 +9,7 @@
 
 namespace cx {
 
-// Exit codes (SPEC.md §1).
+// Exit codes (docs/contract.md §Exit status).
 inline constexpr int kExitFailure = 1;
 inline constexpr int kExitUsage = 2;
 inline constexpr int kExitStartFailed = 125;  // cx failed before claude ran

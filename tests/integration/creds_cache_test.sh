@@ -69,7 +69,7 @@ assert_eq "$first" "$KEY" "AccessKeyId of the second run"
 pass "second run: no STS request, same credentials from the cache"
 
 # --- CX_CACHE=0 ----------------------------------------------------------------------------------------
-# CX_CACHE is a config key (SPEC §2), read from the file, not from the environment.
+# CX_CACHE is a config key (docs/contract.md §Keys), read from the file, not from the environment.
 cx_write_config "$H/nocache.conf" RUNTIME=podman IMAGE_TAG=x CX_CACHE=0
 sum=$(sha256sum "$entry")
 run_counted "CX_CACHE=0 run 1" ENV_FILE="$H/nocache.conf"

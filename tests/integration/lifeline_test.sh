@@ -2,7 +2,7 @@
 # The lifeline holds against a hostile agent: the agent kills every process
 # in its container it can (the entrypoint's own lifeline watcher and relays
 # included) and keeps writing /src; then cx is killed with SIGKILL. The
-# host-side reaper must still stop the container within 5 s (SPEC.md) and
+# host-side reaper must still stop the container within 5 s (docs/contract.md §Lifeline) and
 # remove the broker directory (the endpoint's token) and the session record,
 # and the audit log must say the session was abandoned. SIGKILL of cx in the
 # earlier phases (while the runtime client creates the container, while a
@@ -86,7 +86,7 @@ done
 [ -n "$stopped" ] || fail "the container still runs 15 s after cx was killed"
 secs=$(awk -v a="$t0" -v b="$stopped" 'BEGIN { printf "%.1f", b - a }')
 awk -v s="$secs" 'BEGIN { exit !(s <= 5) }' ||
-  fail "the container stopped ${secs} s after cx was killed; SPEC.md promises 5 s"
+  fail "the container stopped ${secs} s after cx was killed (docs/contract.md §Lifeline: 5 s)"
 h1=$(cat "$proj/heartbeat")
 sleep 1
 [ "$(cat "$proj/heartbeat")" = "$h1" ] || fail "/src is still written after the container stopped"

@@ -1,7 +1,7 @@
 # shellcheck shell=bash disable=SC2034
 # Helpers for the credential-chain tests (creds_*_test.sh): `cx creds` against moto_server with
-# authentication on, through the AWS profile shapes of SPEC §3. Source after common.sh, moto.sh
-# and cx.sh:
+# authentication on, through the AWS profile shapes of docs/contract.md §Source credentials.
+# Source after common.sh, moto.sh and cx.sh:
 #   . "$here/lib/common.sh"; . "$here/lib/moto.sh"; . "$here/lib/cx.sh"; . "$here/lib/creds.sh"
 #
 # A test HOME from creds_home has ~/.claude-exec (RUNTIME=podman, IMAGE_TAG=x: `cx creds` needs no

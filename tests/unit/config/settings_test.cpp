@@ -700,7 +700,7 @@ TEST_F(SettingsTest, ExampleConfigLoads) {
 }
 
 // Uncommenting any example line must give a line the parser accepts, and the
-// example must show every key of SPEC.md §2.
+// example must show every key of docs/contract.md §Keys.
 TEST_F(SettingsTest, ExampleConfigDocumentsEveryKeyInValidSyntax) {
   const std::string text = read(example_path());
   ASSERT_FALSE(text.empty());
