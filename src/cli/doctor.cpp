@@ -226,12 +226,11 @@ struct Endpoint {
   std::string origin;  // where it came from, for messages
 };
 
+// What the container gets for `name` (session.cpp passes the same list).
 std::optional<std::string> forwarded(const config::Settings& s, const EnvLookup& env,
-                                     const std::string& name) {
-  for (const auto& f : s.forward)
-    if (f.name == name) return f.value;
-  for (const auto& n : s.pass_env)
-    if (n == name) return env_value(env, name);
+                                     std::string_view name) {
+  for (auto& v : config::container_variables(s, env))
+    if (v.name == name) return std::move(v.value);
   return std::nullopt;
 }
 
