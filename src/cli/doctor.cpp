@@ -18,6 +18,7 @@
 #include "cli/common.h"
 #include "cli/credentials.h"
 #include "cli/sessions.h"
+#include "config/inference_profile.h"
 #include "config/settings.h"
 #include "proc/capture.h"
 #include "runtime/build_command.h"
@@ -320,6 +321,10 @@ int cmd_doctor() {
     r.pass("config", *path);
     for (const auto& w : settings->warnings) r.note("config", w);
     for (const auto& w : *hosts) r.note("config", w);
+    // A warning, not a check: the session works, its cost is only misfiled.
+    const EnvLookup container = [&](std::string_view k) { return forwarded(*settings, env, k); };
+    if (auto gap = config::find_profile_gap(container))
+      r.note("cost", config::profile_gap_warning(*gap, *path, settings->pass_env));
   }
 
   std::optional<runtime::Runtime> rt;
