@@ -18,6 +18,7 @@
 #include "cli/common.h"
 #include "cli/credentials.h"
 #include "cli/sessions.h"
+#include "config/inference_profile.h"
 #include "config/settings.h"
 #include "proc/capture.h"
 #include "runtime/build_command.h"
@@ -229,12 +230,11 @@ struct Endpoint {
   std::string origin;  // where it came from, for messages
 };
 
+// What the container gets for `name` (session.cpp passes the same list).
 std::optional<std::string> forwarded(const config::Settings& s, const EnvLookup& env,
-                                     const std::string& name) {
-  for (const auto& f : s.forward)
-    if (f.name == name) return f.value;
-  for (const auto& n : s.pass_env)
-    if (n == name) return env_value(env, name);
+                                     std::string_view name) {
+  for (auto& v : config::container_variables(s, env))
+    if (v.name == name) return std::move(v.value);
   return std::nullopt;
 }
 
@@ -324,6 +324,10 @@ int cmd_doctor() {
     r.pass("config", *path);
     for (const auto& w : settings->warnings) r.note("config", w);
     for (const auto& w : *hosts) r.note("config", w);
+    // A warning, not a check: the session works, its cost is only misfiled.
+    const EnvLookup container = [&](std::string_view k) { return forwarded(*settings, env, k); };
+    if (auto gap = config::find_profile_gap(container))
+      r.note("cost", config::profile_gap_warning(*gap, *path, settings->pass_env));
   }
 
   std::optional<runtime::Runtime> rt;

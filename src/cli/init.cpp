@@ -6,16 +6,17 @@
 
 #include <cstdio>
 #include <functional>
-#include <iterator>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "aws/profile/files.h"
 #include "aws/profile/region.h"
 #include "cli/commands.h"
 #include "cli/init.h"
 #include "config/embedded_example.h"
+#include "config/inference_profile.h"
 #include "config/parser.h"
 #include "config/settings.h"
 #include "config/validators.h"
@@ -108,22 +109,28 @@ bool yes_no(const std::string& question) {
 
 Result<std::string> init_config_text(const InitValues& v) {
   const std::string q_profile = v.profile == "default" ? "" : quote_shell_word(v.profile);
-  const struct {
-    const char* line_start;  // the example's line, up to and including its '='
+  struct Key {
+    std::string line_start;  // the example's line, up to and including its '='
     std::string value;       // empty: keep the example's line
-  } keys[] = {{"RUNTIME=", quote_shell_word(v.runtime)},
-              {"IMAGE_TAG=", quote_shell_word(v.image)},
-              {"AWS_IAM_ROLE=", quote_shell_word(v.role)},
-              {"AWS_REGION=", quote_shell_word(v.region)},
-              {"# AWS_PROFILE=", q_profile}};
+  };
+  std::vector<Key> keys = {{"RUNTIME=", quote_shell_word(v.runtime)},
+                           {"IMAGE_TAG=", quote_shell_word(v.image)},
+                           {"AWS_IAM_ROLE=", quote_shell_word(v.role)},
+                           {"AWS_REGION=", quote_shell_word(v.region)},
+                           {"# AWS_PROFILE=", q_profile}};
+  const std::string q_arn =
+      v.inference_profile.empty() ? "" : quote_shell_word(v.inference_profile);
+  keys.push_back({"# ANTHROPIC_MODEL=", q_arn});
+  for (std::string_view slot : config::kModelSlotKeys)
+    keys.push_back({"# " + std::string(slot) + "=", q_arn});
   std::string out;
-  int found[std::size(keys)] = {};
+  std::vector<int> found(keys.size());
   std::string_view text = embedded::config_example;
   while (!text.empty()) {
     const size_t nl = text.find('\n');
     std::string line(text.substr(0, nl));
     text.remove_prefix(nl == std::string_view::npos ? text.size() : nl + 1);
-    for (size_t i = 0; i < std::size(keys); ++i) {
+    for (size_t i = 0; i < keys.size(); ++i) {
       if (!line.starts_with(keys[i].line_start)) continue;
       ++found[i];
       if (!keys[i].value.empty()) {
@@ -134,7 +141,7 @@ Result<std::string> init_config_text(const InitValues& v) {
     }
     out += line + "\n";
   }
-  for (size_t i = 0; i < std::size(keys); ++i)
+  for (size_t i = 0; i < keys.size(); ++i)
     if (found[i] != 1)
       return make_error(std::string("the example config compiled into cx has ") +
                         std::to_string(found[i]) + " lines starting `" + keys[i].line_start +
@@ -146,6 +153,13 @@ int cmd_init(const Invocation& inv) {
   const EnvLookup env = process_env();
   const std::string path = unwrap(config::config_path(env), kExitFailure);
   const bool interactive = !inv.init.yes && proc::have_tty();
+  // A usage error before anything is asked or looked at.
+  const std::string cost_profile = inv.init.inference_profile.value_or("");
+  if (inv.init.inference_profile)
+    if (auto ok = config::check_inference_profile_arn(cost_profile); !ok)
+      throw Fatal("--inference-profile: " + ok.error().message, kExitUsage, ok.error().hint);
+  const std::string profile_region(
+      cost_profile.empty() ? "" : config::inference_profile_region(cost_profile));
 
   struct stat st {};
   if (::lstat(path.c_str(), &st) == 0 && !inv.init.force) {
@@ -171,17 +185,38 @@ int cmd_init(const Invocation& inv) {
   const std::string rt = settle(runtime, interactive);
   const std::string img = settle(image, interactive);
   const std::string prof = settle(profile, interactive);
-  Field region{"AWS_REGION", "Bedrock region", inv.init.region, default_region(env, prof),
-               [](const std::string& v) { return config::check_region(v); }};
+  // A profile is called in its own region: that is the default, and the only choice.
+  Field region{"AWS_REGION", "Bedrock region", inv.init.region,
+               profile_region.empty() ? default_region(env, prof) : profile_region,
+               [&](const std::string& v) -> Status {
+                 if (auto ok = config::check_region(v); !ok) return ok;
+                 if (!profile_region.empty() && v != profile_region)
+                   return make_error("AWS_REGION " + v + " is not the inference profile's region " +
+                                         profile_region + ", where Bedrock serves it",
+                                     "leave out --region, or give --region " + profile_region);
+                 return Ok{};
+               }};
   const std::string reg = settle(region, interactive);
   const std::string arn = settle(role, interactive);
 
-  const std::string text =
-      unwrap(init_config_text({.runtime = rt, .image = img, .role = arn, .region = reg, .profile = prof}),
-             kExitFailure);
+  const std::string text = unwrap(init_config_text({.runtime = rt,
+                                                    .image = img,
+                                                    .role = arn,
+                                                    .region = reg,
+                                                    .profile = prof,
+                                                    .inference_profile = cost_profile}),
+                                  kExitFailure);
   // What is written must read back as it was meant: a defect here is cx's.
-  auto parsed = config::parse_config(text, path, env);
-  if (!parsed || !config::build_settings(std::move(*parsed), env))
+  const auto reads_back = [&] {
+    auto parsed = config::parse_config(text, path, env);
+    if (!parsed) return false;
+    auto written = config::build_settings(std::move(*parsed), env);
+    if (!written) return false;
+    if (cost_profile.empty()) return true;
+    const EnvLookup lookup = [&](std::string_view k) { return written->lookup(k); };
+    return lookup("ANTHROPIC_MODEL") == cost_profile && !config::find_profile_gap(lookup);
+  };
+  if (!reads_back())
     throw Fatal("cx init made a config it cannot read back; nothing was written", kExitFailure,
                 "please report this");
   if (auto ok = write_private_file(path, text); !ok) throw Fatal(ok.error(), kExitFailure);

@@ -369,9 +369,8 @@ int cmd_session(const Invocation& inv) {
   pin.state_dir = state_dir;
   pin.fresh_state = fresh;
   pin.region = region;
-  for (const auto& f : s.forward) pin.variables.emplace_back(f.name, f.value);
-  for (const auto& n : s.pass_env)
-    if (auto v = env(n)) pin.variables.emplace_back(n, *v);
+  for (auto& v : config::container_variables(s, env))
+    pin.variables.emplace_back(std::move(v.name), std::move(v.value));
   if (!use_broker) {
     pin.variables.emplace_back("AWS_ACCESS_KEY_ID", creds.access_key_id);
     pin.variables.emplace_back("AWS_SECRET_ACCESS_KEY", creds.secret_access_key);

@@ -2,6 +2,7 @@
 
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 
@@ -410,6 +411,21 @@ Result<Settings> load_settings(const std::string& path, const EnvLookup& env) {
   warnings.insert(warnings.end(), settings->warnings.begin(), settings->warnings.end());
   settings->warnings = std::move(warnings);
   return settings;
+}
+
+std::vector<EnvVar> container_variables(const Settings& s, const EnvLookup& env) {
+  std::vector<EnvVar> out = s.forward;
+  for (const std::string& name : s.pass_env) {
+    const std::optional<std::string> v = env(name);
+    if (!v) continue;
+    auto same =
+        std::find_if(out.begin(), out.end(), [&](const EnvVar& e) { return e.name == name; });
+    if (same != out.end())
+      same->value = *v;
+    else
+      out.push_back({name, *v});
+  }
+  return out;
 }
 
 std::string_view to_string(RuntimeKind kind) {

@@ -110,6 +110,11 @@ Result<Settings> build_settings(ConfigFile file, const EnvLookup& env);
 // users may read or write it.
 Result<Settings> load_settings(const std::string& path, const EnvLookup& env);
 
+// Returns the variables the container gets from the config: the file's
+// forwarded keys, then each CX_PASS_ENV name that `env` sets; a name in both
+// keeps its place with the host's value, as in the container.
+std::vector<EnvVar> container_variables(const Settings& s, const EnvLookup& env);
+
 // Returns the lowercase names used in the file and on the command line.
 std::string_view to_string(RuntimeKind kind);
 std::string_view to_string(CredentialsMode mode);

@@ -168,6 +168,66 @@ Status check_region(std::string_view value) {
                     "e.g. AWS_REGION=us-east-1, or remove the line to use the profile's region");
 }
 
+namespace {
+
+constexpr std::string_view kProfileResource = "application-inference-profile/";
+
+Error profile_error(const std::string& why) {
+  return make_error(
+      "not an application inference profile ARN: " + why,
+      "copy the inferenceProfileArn that `aws bedrock list-inference-profiles --type-equals "
+      "APPLICATION` prints, e.g. arn:aws:bedrock:us-east-1:123456789012:"
+      "application-inference-profile/a1b2c3d4e5f6");
+}
+
+// The partition a region name belongs to (the ISO partitions are not
+// among the ones cx knows, so their regions belong to none).
+std::string_view partition_of(std::string_view region) {
+  if (region.starts_with("cn-")) return "aws-cn";
+  if (region.starts_with("us-gov-")) return "aws-us-gov";
+  if (region.find("-iso") != std::string_view::npos) return "";
+  return "aws";
+}
+
+}  // namespace
+
+Status check_inference_profile_arn(std::string_view value) {
+  // Every part has a bound, so a longer value is not one (and is not split).
+  if (value.size() > 200) return profile_error("it is longer than any such ARN");
+  // arn:PARTITION:SERVICE:REGION:ACCOUNT:RESOURCE; other resources than
+  // ours may hold ':' (a system-defined profile's model id does).
+  const std::vector<std::string_view> parts = split(value, ':');
+  if (parts.size() < 6 || parts[0] != "arn")
+    return profile_error("it is not arn:PARTITION:bedrock:REGION:ACCOUNT:RESOURCE");
+  const std::string_view partition = parts[1], region = parts[3], account = parts[4];
+  const std::string_view resource = value.substr(parts[5].data() - value.data());
+  if (partition != "aws" && partition != "aws-cn" && partition != "aws-us-gov")
+    return profile_error("the partition must be aws, aws-cn or aws-us-gov");
+  if (parts[2] != "bedrock") return profile_error("the service must be bedrock");
+  if (resource.starts_with("inference-profile/"))
+    return profile_error(
+        "it is a system-defined (cross-region) inference profile, which carries no cost "
+        "allocation tags; create an application inference profile from it");
+  if (resource.starts_with("foundation-model/"))
+    return profile_error("it is a foundation model, not an inference profile");
+  if (!resource.starts_with(kProfileResource))
+    return profile_error("the resource must be application-inference-profile/ID");
+  if (!is_region_name(region)) return profile_error("it names no region such as us-east-1");
+  if (partition_of(region) != partition)
+    return profile_error("its region is not in the partition " + std::string(partition));
+  if (account.size() != 12 || !all_of(account, [](char c) { return c >= '0' && c <= '9'; }))
+    return profile_error("the account id must be 12 digits");
+  const std::string_view id = resource.substr(kProfileResource.size());
+  if (id.empty() || id.size() > 64 || !is_alnum(id.front()) ||
+      !all_of(id, [](char c) { return is_alnum(c) || c == '.' || c == '_' || c == '-'; }))
+    return profile_error(
+        "the profile id must be 1 to 64 letters, digits, '.', '_' or '-', starting with a letter "
+        "or digit");
+  return Ok{};
+}
+
+std::string_view inference_profile_region(std::string_view arn) { return split(arn, ':').at(3); }
+
 Status check_external_id(std::string_view value) {
   if (value.size() < 2 || value.size() > 1224 ||
       !all_of(value, [](char c) { return is_iam_name_char(c) || c == ':' || c == '/'; })) {

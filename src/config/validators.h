@@ -22,6 +22,18 @@ Status check_role_arn(std::string_view value);
 // Checks AWS_REGION has the shape of a region name such as us-east-1.
 Status check_region(std::string_view value);
 
+// Checks an Amazon Bedrock application inference profile ARN,
+// arn:PARTITION:bedrock:REGION:ACCOUNT:application-inference-profile/ID:
+// PARTITION aws, aws-cn or aws-us-gov with a region of that partition, a
+// 12-digit account and an ID of 1 to 64 letters, digits, '.', '_' or '-'
+// that starts with a letter or digit. The message says what is wrong
+// without quoting the value (it may be anything a user pasted); the caller
+// names where it came from.
+Status check_inference_profile_arn(std::string_view value);
+
+// Returns the region of an ARN check_inference_profile_arn accepts.
+std::string_view inference_profile_region(std::string_view arn);
+
 // Checks CX_EXTERNAL_ID against the AssumeRole ExternalId constraints.
 Status check_external_id(std::string_view value);
 

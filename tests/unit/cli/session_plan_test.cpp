@@ -4,6 +4,8 @@
 
 #include <algorithm>
 
+#include "config/parser.h"
+
 namespace cx::cli {
 namespace {
 
@@ -165,6 +167,56 @@ TEST(SessionPlan, RenderShowsEveryCommandAndRedactsSecrets) {
   EXPECT_NE(text.find("docker network create --internal"), std::string::npos);
   EXPECT_NE(text.find("docker start -a -i " + plan->container), std::string::npos);
   EXPECT_NE(text.find("network rm cx-net-0123456789abcdef"), std::string::npos);
+}
+
+// True when `argv` has `flag` immediately followed by `value`.
+bool has_pair(const Argv& argv, const std::string& flag, const std::string& value) {
+  for (size_t i = 0; i + 1 < argv.size(); ++i)
+    if (argv[i] == flag && argv[i + 1] == value) return true;
+  return false;
+}
+
+// The model keys of an inference-profile config reach the container as
+// ANTHROPIC_MODEL does: read from the file, passed by name (`-e NAME`), the
+// value in the client's environment only. The container variables are built
+// as cmd_session builds them (config::container_variables).
+TEST(SessionPlan, EveryModelKeyReachesTheContainerLikeAnthropicModel) {
+  const std::string arn =
+      "arn:aws:bedrock:eu-west-1:123456789012:application-inference-profile/a1b2c3d4e5f6";
+  const std::vector<std::string> keys{
+      "ANTHROPIC_MODEL", "ANTHROPIC_DEFAULT_OPUS_MODEL", "ANTHROPIC_DEFAULT_SONNET_MODEL",
+      "ANTHROPIC_DEFAULT_HAIKU_MODEL", "ANTHROPIC_SMALL_FAST_MODEL"};
+  std::string text =
+      "RUNTIME=docker\nIMAGE_TAG=localhost/cx:latest\n"
+      "AWS_IAM_ROLE=arn:aws:iam::123456789012:role/ClaudeCode\n";
+  for (const std::string& k : keys) text += k + "=" + arn + "\n";
+  const EnvLookup env = env_from_map({{"HOME", "/home/u"}});
+  auto file = config::parse_config(text, "cfg", env);
+  ASSERT_TRUE(file.ok()) << file.error().message;
+  auto settings = config::build_settings(std::move(*file), env);
+  ASSERT_TRUE(settings.ok()) << settings.error().message;
+
+  for (const auto transport : {runtime::TransportKind::kLocal, runtime::TransportKind::kRemote}) {
+    Fixture f(runtime::RuntimeKind::kPodman, transport);
+    f.in.settings = &*settings;
+    f.in.variables.clear();
+    for (const auto& v : config::container_variables(*settings, env))
+      f.in.variables.emplace_back(v.name, v.value);
+    auto plan = plan_session(f.in);
+    ASSERT_TRUE(plan.ok()) << plan.error().message;
+    // The agent's container: the client (local run) or its create step (remote).
+    Argv agent = plan->client;
+    for (const PlanStep& step : plan->setup)
+      if (step.argv.at(1) == "create" && has_pair(step.argv, "--name", plan->container))
+        agent = step.argv;
+    ASSERT_TRUE(has_pair(agent, "--name", plan->container));
+    for (const std::string& k : keys) {
+      ASSERT_EQ(plan->env.count(k), 1u) << k;
+      EXPECT_EQ(plan->env.at(k), arn) << k;
+      EXPECT_TRUE(has_pair(agent, "-e", k)) << k;
+      EXPECT_FALSE(has_pair(agent, "-e", k + "=" + arn)) << k;  // never the value in argv
+    }
+  }
 }
 
 TEST(SessionPlan, BadNamesAreErrors) {

@@ -523,6 +523,19 @@ TEST_F(SettingsTest, ForwardHasEveryOtherKeyOnceWithItsLastValue) {
                                      EnvVar{"AWS_ENDPOINT_URL_STS", "http://sts.local"}));
 }
 
+TEST_F(SettingsTest, ContainerVariablesAreTheFileThenPassEnvWhichWins) {
+  vars_["ANTHROPIC_DEFAULT_HAIKU_MODEL"] = "from-host";
+  vars_["EMPTY_ON_HOST"] = "";
+  const Settings s =
+      ok("ANTHROPIC_MODEL=m\n"
+         "ANTHROPIC_DEFAULT_HAIKU_MODEL=from-file\n"
+         "CX_PASS_ENV='NOT_SET EMPTY_ON_HOST ANTHROPIC_DEFAULT_HAIKU_MODEL'\n");
+  EXPECT_THAT(container_variables(s, env()),
+              ElementsAre(EnvVar{"ANTHROPIC_MODEL", "m"},
+                          EnvVar{"ANTHROPIC_DEFAULT_HAIKU_MODEL", "from-host"},
+                          EnvVar{"EMPTY_ON_HOST", ""}));
+}
+
 TEST_F(SettingsTest, ConsumedKeysAreNeverForwarded) {
   const Settings s =
       ok("AWS_PROFILE=p\nAWS_SESSION_DURATION=1000\nCLAUDE_OPTIONS=-x\nCX_CACHE=0\n"

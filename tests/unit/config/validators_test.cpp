@@ -7,6 +7,7 @@ namespace cx::config {
 namespace {
 
 using ::testing::HasSubstr;
+using ::testing::StartsWith;
 
 std::string message(const Status& s) { return s.ok() ? "<ok>" : s.error().message; }
 
@@ -112,6 +113,93 @@ TEST(Validators, Regions) {
                         "us-east-123", "u-east-1", "us-east-", "us--east-1", "us-east-1-",
                         "us-1", "us-east-x1", "us-e4st-1"}) {
     EXPECT_THAT(message(check_region(r)), HasSubstr("is not a region name")) << r;
+  }
+}
+
+constexpr const char* kProfile =
+    "arn:aws:bedrock:us-east-1:123456789012:application-inference-profile/a1b2c3d4e5f6";
+
+TEST(Validators, InferenceProfileArnsAccepted) {
+  for (const std::string& arn :
+       {std::string(kProfile),
+        std::string("arn:aws-cn:bedrock:cn-north-1:123456789012:application-inference-profile/x"),
+        std::string("arn:aws-us-gov:bedrock:us-gov-west-1:123456789012:"
+                    "application-inference-profile/My.Profile_1-2"),
+        "arn:aws:bedrock:eu-central-2:000000000000:application-inference-profile/" +
+            std::string(64, 'z')}) {
+    EXPECT_TRUE(check_inference_profile_arn(arn).ok())
+        << arn << ": " << message(check_inference_profile_arn(arn));
+  }
+  EXPECT_EQ(inference_profile_region(kProfile), "us-east-1");
+}
+
+TEST(Validators, InferenceProfileArnsRefused) {
+  const std::string resource = ":123456789012:application-inference-profile/";
+  struct {
+    std::string arn;
+    const char* why;
+  } cases[] = {
+      {"", "is not arn:PARTITION"},
+      {"a1b2c3d4e5f6", "is not arn:PARTITION"},
+      {"us.anthropic.claude-sonnet-4-20250514-v1:0", "is not arn:PARTITION"},
+      {"ARN:aws:bedrock:us-east-1" + resource + "x", "is not arn:PARTITION"},
+      {"arn:aws:bedrock:us-east-1" + resource + "x:y", "profile id must be 1 to 64"},
+      {"arn:aws:bedrock:us-east-1:123456789012", "is not arn:PARTITION"},
+      {"arn:aws-iso:bedrock:us-iso-east-1" + resource + "x", "partition must be aws, aws-cn"},
+      {"arn:AWS:bedrock:us-east-1" + resource + "x", "partition must be aws, aws-cn"},
+      {"arn::bedrock:us-east-1" + resource + "x", "partition must be aws, aws-cn"},
+      {"arn:aws:iam:us-east-1" + resource + "x", "service must be bedrock"},
+      {"arn:aws:bedrock:" + resource + "x", "names no region"},
+      {"arn:aws:bedrock:mars" + resource + "x", "names no region"},
+      {"arn:aws:bedrock:US-EAST-1" + resource + "x", "names no region"},
+      {"arn:aws:bedrock:cn-north-1" + resource + "x", "not in the partition aws"},
+      {"arn:aws:bedrock:us-gov-west-1" + resource + "x", "not in the partition aws"},
+      {"arn:aws-cn:bedrock:us-east-1" + resource + "x", "not in the partition aws-cn"},
+      {"arn:aws:bedrock:us-iso-east-1" + resource + "x", "not in the partition aws"},
+      {"arn:aws:bedrock:us-east-1::application-inference-profile/x", "12 digits"},
+      {"arn:aws:bedrock:us-east-1:12345678901:application-inference-profile/x", "12 digits"},
+      {"arn:aws:bedrock:us-east-1:1234567890123:application-inference-profile/x", "12 digits"},
+      {"arn:aws:bedrock:us-east-1:12345678901a:application-inference-profile/x", "12 digits"},
+      {"arn:aws:bedrock:us-east-1:123456789012:inference-profile/us.anthropic.claude-x-v1:0",
+       "system-defined (cross-region)"},
+      {"arn:aws:bedrock:us-east-1::foundation-model/anthropic.claude-x-v1:0", "a foundation model"},
+      {"arn:aws:bedrock:us-east-1:123456789012:provisioned-model/x",
+       "application-inference-profile/ID"},
+      {"arn:aws:bedrock:us-east-1:123456789012:application-inference-profile",
+       "application-inference-profile/ID"},
+      {"arn:aws:bedrock:us-east-1" + resource, "profile id must be 1 to 64"},
+      {"arn:aws:bedrock:us-east-1" + resource + "-x", "profile id must be 1 to 64"},
+      {"arn:aws:bedrock:us-east-1" + resource + ".x", "profile id must be 1 to 64"},
+      {"arn:aws:bedrock:us-east-1" + resource + "a/b", "profile id must be 1 to 64"},
+      {"arn:aws:bedrock:us-east-1" + resource + "a b", "profile id must be 1 to 64"},
+      {"arn:aws:bedrock:us-east-1" + resource + "a%2Fb", "profile id must be 1 to 64"},
+      {"arn:aws:bedrock:us-east-1" + resource + "a\nb", "profile id must be 1 to 64"},
+      {"arn:aws:bedrock:us-east-1" + resource + "ab\n", "profile id must be 1 to 64"},
+      {"arn:aws:bedrock:us-east-1" + resource + std::string(65, 'a'), "profile id must be 1 to 64"},
+      {std::string(kProfile) + std::string(200, 'a'), "longer than any such ARN"},
+  };
+  for (const auto& c : cases) {
+    const Status st = check_inference_profile_arn(c.arn);
+    EXPECT_THAT(message(st), HasSubstr(c.why)) << c.arn;
+    EXPECT_THAT(message(st), StartsWith("not an application inference profile ARN: ")) << c.arn;
+    if (!st.ok()) {
+      EXPECT_THAT(st.error().hint, HasSubstr(kProfile)) << c.arn;
+    }
+  }
+}
+
+TEST(Validators, InferenceProfileMessagesNeverQuoteTheValue) {
+  // What a user pasted may be anything: the message stays one short line of cx's own.
+  for (const std::string& bad :
+       {std::string(64 * 1024, 'x'),
+        std::string("arn:aws:bedrock:us-east-1:123456789012:") +
+            "application-inference-profile/\x1b[31mRED\n",
+        std::string("arn:aws\n:bedrock"), std::string("arn:aws:bedrock:us-east-1\0:1", 28)}) {
+    const Status st = check_inference_profile_arn(bad);
+    ASSERT_FALSE(st.ok());
+    EXPECT_LT(st.error().message.size(), 200u);
+    EXPECT_EQ(st.error().message.find_first_of("\n\x1b"), std::string::npos);
+    EXPECT_EQ(st.error().message.find("RED"), std::string::npos);
   }
 }
 
