@@ -101,14 +101,19 @@ broker_session_checks() {
   cx_assert_session_gone "$rt" "$sid" "$user"
   pass "transport $transport: nothing of session $sid is left (containers, networks)"
 
-  # Refresh: short credentials and a long margin renew every 10 s.
+  # Refresh: short credentials and a long margin renew every 10 s. The agent asks every 2 s
+  # for up to 30 s, and stops at the first key that differs from the first one it saw.
   cx_write_config "$home/.claude-exec" RUNTIME="$rt" CX_CREDENTIALS= CX_NETWORK= \
     AWS_SESSION_DURATION=900 CX_REFRESH_MARGIN=890 "${extra[@]}"
   # shellcheck disable=SC2016
   script='
+    first=
     for i in $(seq 1 15); do
-      curl -sS -H "Authorization: $(cat "$AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE")" \
-        "$AWS_CONTAINER_CREDENTIALS_FULL_URI" | tr "," "\n" | sed -n "s/.*\"AccessKeyId\":\"\([^\"]*\)\".*/key=\1/p"
+      key=$(curl -sS -H "Authorization: $(cat "$AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE")" \
+        "$AWS_CONTAINER_CREDENTIALS_FULL_URI" | tr "," "\n" | sed -n "s/.*\"AccessKeyId\":\"\([^\"]*\)\".*/\1/p")
+      echo "key=$key"
+      [ -n "$first" ] || first=$key
+      [ -n "$key" ] && [ "$key" != "$first" ] && break
       sleep 2
     done
   '
